@@ -1,0 +1,57 @@
+# GOI: `make run` serves the site, `make test` runs the whole suite. Both start from a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export GOI_CONFIG ?= development
+
+.PHONY: run test install install-test translations migrate demo lint chromium clean messages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+# Catalogues are compiled by the build; only the .po sources are committed.
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -q -d goi/translations
+
+messages: install
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o goi/translations/messages.pot --no-location --sort-output goi templates
+	$(BIN)/pybabel update -q -i goi/translations/messages.pot -d goi/translations --no-fuzzy-matching
+
+migrate: install
+	$(FLASK) db upgrade
+
+demo: migrate translations
+	$(FLASK) goi seed-demo
+
+run: demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+lint: install-test
+	$(BIN)/ruff check goi tests config.py wsgi.py bench
+
+test: install-test translations chromium lint
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) instance/goi.sqlite3* instance/uploads instance/search

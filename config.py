@@ -1,0 +1,137 @@
+"""Settings for every profile, read from GOI_* environment variables."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+_INSECURE_KEYS = {"", "dev", "change-me", "development-only-secret"}
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"GOI_{name}", default)
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(_env(name, str(default)))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings shared by every profile."""
+
+    ENV_NAME = "base"
+    INSTANCE_PATH = _env("INSTANCE_PATH", str(BASE_DIR / "instance"))
+    SECRET_KEY = _env("SECRET_KEY", "development-only-secret")
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 12 * 1024 * 1024)
+    UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+    UPLOAD_PATH = _env("UPLOAD_PATH")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    WTF_CSRF_TIME_LIMIT = None
+
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("id", "en")
+
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_LIMIT_PER_ACCOUNT = _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_IP = _env("LOGIN_LIMIT_PER_IP", "30 per 15 minutes")
+    RESET_LIMIT_PER_IP = _env("RESET_LIMIT_PER_IP", "10 per hour")
+
+    MAIL_SERVER = _env("MAIL_SERVER")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USERNAME = _env("MAIL_USERNAME")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_SENDER = _env("MAIL_SENDER", "GOI <no-reply@goi.example.id>")
+    MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 5)
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+    # Without an SMTP server, development writes each message to the log instead.
+    MAIL_LOG_ONLY = _env_bool("MAIL_LOG_ONLY", False)
+
+    EMAIL_TOKEN_MAX_AGE = _env_int("EMAIL_TOKEN_MAX_AGE", 3 * 24 * 3600)
+    RESET_TOKEN_MAX_AGE = _env_int("RESET_TOKEN_MAX_AGE", 3600)
+    INVITATION_MAX_AGE_DAYS = _env_int("INVITATION_MAX_AGE_DAYS", 14)
+    BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
+    PREFERRED_URL_SCHEME = "http"
+    DEBUG = False
+    TESTING = False
+
+    @staticmethod
+    def validate(settings: dict) -> None:
+        """Refuse settings that are unsafe for this profile."""
+
+
+class DevelopmentConfig(Config):
+    """One machine, embedded SQLite, mail to the log."""
+
+    ENV_NAME = "development"
+    DEBUG = _env_bool("DEBUG", False)
+    MAIL_LOG_ONLY = _env_bool("MAIL_LOG_ONLY", True)
+
+
+class TestConfig(Config):
+    """Fast and isolated: a fresh database per test."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 (the test profile only)
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_LOG_ONLY = False
+    WTF_CSRF_ENABLED = True
+    BASE_URL = "http://localhost"
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    """Several app hosts behind a reverse proxy, PostgreSQL and Redis."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @staticmethod
+    def validate(settings: dict) -> None:
+        """Refuse to start without a real secret key and a database."""
+        key = settings.get("SECRET_KEY") or ""
+        if key.strip() in _INSECURE_KEYS or len(key) < 32:
+            raise RuntimeError("GOI_SECRET_KEY must be set to a random value of at least 32 characters")
+        if not settings.get("SQLALCHEMY_DATABASE_URI"):
+            raise RuntimeError("GOI_DATABASE_URL must be set in production")
+
+
+PROFILES = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None = None) -> type[Config]:
+    """The settings class named by GOI_CONFIG (development when unset)."""
+    name = name or _env("CONFIG", "development")
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise RuntimeError(f"unknown GOI_CONFIG profile {name!r}") from None

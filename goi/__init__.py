@@ -1,0 +1,133 @@
+"""GOI (Global Open Innovation): the application factory."""
+
+import logging
+import sqlite3
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import Config, config_for
+from goi.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
+    """Build the application for a settings profile (GOI_CONFIG by default)."""
+    settings = config if isinstance(config, type) else config_for(config)
+    app = Flask(
+        __name__,
+        instance_path=str(Path(settings.INSTANCE_PATH).resolve()),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(settings)
+    app.config.update(overrides)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'goi.sqlite3'}"
+    settings.validate(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config.get("PROXY_FIX", settings.ENV_NAME == "production"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_errors(app)
+    register_templates(app)
+    register_cli(app)
+    logging.getLogger("goi").setLevel(logging.INFO)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from goi.core import audit, mail  # noqa: F401  (their models belong to the metadata)
+    from goi.site.locale import current_locale
+
+    _tune_sqlite(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
+    babel.init_app(app, locale_selector=current_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "basic"
+
+
+def _tune_sqlite(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not uri.startswith("sqlite"):
+        return
+    options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    connect_args = options.setdefault("connect_args", {})
+    connect_args.setdefault("timeout", 15)
+    # pysqlite's own transaction handling is turned off so that BEGIN IMMEDIATE below takes effect.
+    connect_args.setdefault("isolation_level", None)
+    connect_args.setdefault("check_same_thread", False)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin_immediate(connection) -> None:
+    # Writers queue at BEGIN instead of failing later with "database is locked".
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def register_blueprints(app: Flask) -> None:
+    from goi.accounts.views import bp as accounts_bp
+    from goi.admin.views import bp as admin_bp
+    from goi.orgs.views import bp as orgs_bp
+    from goi.site.views import bp as site_bp
+
+    for blueprint in (site_bp, accounts_bp, orgs_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from goi.accounts.session import load_user
+    from goi.core.policy import enforce_policy
+    from goi.core.security import register_security_headers
+
+    login_manager.user_loader(load_user)
+    app.before_request(enforce_policy)
+    register_security_headers(app)
+
+    @app.teardown_request
+    def _rollback_on_error(error) -> None:
+        if error is not None:
+            db.session.rollback()
+
+
+def register_errors(app: Flask) -> None:
+    from goi.site.errors import register_error_pages
+
+    register_error_pages(app)
+
+
+def register_templates(app: Flask) -> None:
+    from goi.site.template_globals import register_template_globals
+
+    register_template_globals(app)
+
+
+def register_cli(app: Flask) -> None:
+    from goi.cli import goi_cli
+
+    app.cli.add_command(goi_cli)

@@ -1,0 +1,130 @@
+"""Account forms; every label and message is translatable."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from goi.data.regions import province_choices, regency, regency_choices
+
+LANGUAGE_CHOICES = [("id", "Bahasa Indonesia"), ("en", "English")]
+PROFILE_LANGUAGE_CHOICES = [
+    ("id", "Bahasa Indonesia"),
+    ("en", "English"),
+    ("jv", "Basa Jawa"),
+    ("su", "Basa Sunda"),
+    ("ms", "Bahasa Melayu"),
+    ("zh", "中文"),
+    ("ja", "日本語"),
+    ("ar", "العربية"),
+]
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(min=8, max=128)],
+        description=_l("8 to 128 characters. A long phrase is easiest to remember."),
+    )
+    confirm = PasswordField(
+        _l("Repeat password"), validators=[DataRequired(), EqualTo("password", message=_l("Passwords differ."))]
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+    remember = BooleanField(_l("Keep me logged in on this device"))
+
+
+class EmailOnlyForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=128)])
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("Passwords differ."))],
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=128)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=128)])
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("Passwords differ."))],
+    )
+
+
+class ActionForm(FlaskForm):
+    """A form with nothing but its CSRF token, for buttons that change state."""
+
+
+def _keywords(text: str) -> list[str]:
+    seen: dict[str, str] = {}
+    for word in text.split(","):
+        word = " ".join(word.split())
+        if word and word.lower() not in seen:
+            seen[word.lower()] = word
+    return list(seen.values())
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    headline = StringField(
+        _l("Headline"), validators=[Optional(), Length(max=160)], description=_l("For example: Hydrologist, ITB")
+    )
+    bio = TextAreaField(
+        _l("About you"), validators=[Optional(), Length(max=5000)], description=_l("Markdown is supported.")
+    )
+    expertise = StringField(
+        _l("Expertise keywords"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Separate keywords with commas, for example: drainage, IoT, waste management"),
+    )
+    languages = SelectMultipleField(_l("Languages you work in"), choices=PROFILE_LANGUAGE_CHOICES)
+    province_code = SelectField(_l("Province"), validators=[Optional()])
+    regency_code = SelectField(_l("Regency or city"), validators=[Optional()])
+    is_public_profile = BooleanField(_l("Show my profile publicly"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.province_code.choices = [("", _l("— not set —")), *province_choices()]
+        self.regency_code.choices = [("", _l("— not set —")), *regency_choices()]
+
+    def validate_expertise(self, field) -> None:
+        words = _keywords(field.data or "")
+        if len(words) > 20:
+            raise ValidationError(_l("At most 20 keywords."))
+        if any(len(word) > 60 for word in words):
+            raise ValidationError(_l("Each keyword may have at most 60 characters."))
+
+    def validate_regency_code(self, field) -> None:
+        if field.data:
+            place = regency(field.data)
+            if place is None or place.province_code != self.province_code.data:
+                raise ValidationError(_l("Choose a regency or city in the chosen province."))
+
+    def values(self) -> dict:
+        return {
+            "name": self.name.data,
+            "headline": self.headline.data or "",
+            "bio": self.bio.data or "",
+            "expertise": _keywords(self.expertise.data or ""),
+            "languages": self.languages.data or [],
+            "province_code": self.province_code.data,
+            "regency_code": self.regency_code.data,
+            "is_public_profile": self.is_public_profile.data,
+        }

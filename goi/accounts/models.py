@@ -1,0 +1,71 @@
+"""The user account and its public profile."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from goi.core import clock
+from goi.core.types import UTCDateTime
+from goi.extensions import db
+
+PASSWORD_METHOD = "scrypt"  # noqa: S105 (a hash method name, not a password)
+
+
+class User(UserMixin, db.Model):
+    """A person with a login; the profile is shown publicly only when they choose."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_disabled: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # Raised whenever every existing session must end (logout, password change, disabling).
+    session_version: Mapped[int] = mapped_column(default=1)
+    locale: Mapped[str] = mapped_column(String(8), default="id")
+
+    headline: Mapped[str] = mapped_column(String(160), default="")
+    bio_source: Mapped[str] = mapped_column(Text, default="")
+    bio_html: Mapped[str] = mapped_column(Text, default="")
+    expertise: Mapped[str] = mapped_column(String(500), default="")
+    languages: Mapped[str] = mapped_column(String(120), default="id")
+    province_code: Mapped[str | None] = mapped_column(String(2), index=True)
+    regency_code: Mapped[str | None] = mapped_column(String(5), index=True)
+    is_public_profile: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        # The version travels in the session and remember cookie, so raising it ends them all.
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_disabled
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def expertise_list(self) -> list[str]:
+        return [word.strip() for word in self.expertise.split(",") if word.strip()]
+
+    @property
+    def language_list(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"

@@ -1,0 +1,1 @@
+"""Platform administration: verification queue, users, audit log."""

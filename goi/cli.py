@@ -1,0 +1,57 @@
+"""The `flask goi …` commands."""
+
+import click
+from flask.cli import AppGroup
+
+from goi.core.errors import DomainError
+from goi.extensions import db
+
+goi_cli = AppGroup("goi", help="GOI administration commands.")
+mail_cli = AppGroup("mail", help="The outgoing mail queue.")
+goi_cli.add_command(mail_cli)
+
+
+@goi_cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="Platform Admin", show_default=True)
+@click.password_option(help="Password for a new account (asked when not given).")
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Make EMAIL a platform admin, creating the account when needed."""
+    from goi.accounts.services import create_admin
+
+    try:
+        user = create_admin(email, name, password)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"{user.email} is a platform admin.")
+
+
+@mail_cli.command("send")
+@click.option("--limit", default=100, show_default=True, help="At most this many messages.")
+def send_mail_command(limit: int) -> None:
+    """Deliver pending mail from the outbox (retrying failures later)."""
+    from goi.core.mail import send_pending
+
+    try:
+        sent, failed = send_pending(limit)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"sent {sent}, failed {failed}")
+    if failed:
+        raise SystemExit(1)
+
+
+@goi_cli.command("seed-demo")
+def seed_demo_command() -> None:
+    """Load the demo organizations and users once (does nothing when they exist)."""
+    from goi.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_data
+
+    created = load_demo_data()
+    db.session.commit()
+    state = "loaded" if created else "already present"
+    click.echo(f"Demo data {state}. Demo logins (password for all: {DEMO_PASSWORD}):")
+
+    for user in DEMO_USERS:
+        click.echo(f"  {user['email']:<36} {user['role']}")

@@ -1,0 +1,1 @@
+"""Cross-cutting services that import no domain package."""

@@ -1,0 +1,47 @@
+"""Page through a select() with a constant number of queries."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, request
+from sqlalchemy import Select, func, select
+
+from goi.extensions import db
+
+
+@dataclass(slots=True)
+class Page:
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def current_page_number() -> int:
+    """The ?page= argument, 404 when it is not a positive integer."""
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        abort(404)
+    return int(raw)
+
+
+def paginate(query: Select, per_page: int = 20, page: int | None = None) -> Page:
+    """One count query and one page query, whatever the number of rows."""
+    page = page or current_page_number()
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    if page > 1 and not items:
+        abort(404)
+    return Page(items=items, page=page, per_page=per_page, total=total)

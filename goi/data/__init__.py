@@ -1,0 +1,1 @@
+"""Bundled reference data: Indonesian regions, classification vocabularies, common passwords."""

@@ -1,0 +1,114 @@
+"""Organization forms."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
+
+from goi.data.regions import province_choices, regency, regency_choices
+from goi.orgs.models import GovernmentKind, MemberRole, OrgKind
+
+KIND_LABELS = {
+    OrgKind.GOVERNMENT: _l("Government"),
+    OrgKind.INDUSTRY: _l("Industry"),
+    OrgKind.ACADEMIA: _l("Academia"),
+    OrgKind.COMMUNITY: _l("Community"),
+    OrgKind.INVESTOR: _l("Investor"),
+}
+GOVERNMENT_KIND_LABELS = {
+    GovernmentKind.PROVINCE: _l("Province government"),
+    GovernmentKind.REGENCY: _l("Regency government"),
+    GovernmentKind.CITY: _l("City government"),
+    GovernmentKind.BUMD: _l("Regional enterprise (BUMD)"),
+    GovernmentKind.MINISTRY: _l("Ministry or agency"),
+}
+ROLE_LABELS = {MemberRole.OWNER: _l("Owner"), MemberRole.ADMIN: _l("Admin"), MemberRole.MEMBER: _l("Member")}
+_DOMAIN = re.compile(r"^(?=.{4,120}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$")
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+    kind = SelectField(_l("Kind"), choices=[(kind.value, label) for kind, label in KIND_LABELS.items()])
+    government_kind = SelectField(
+        _l("Kind of government body"),
+        choices=[("", _l("— not a government —"))]
+        + [(kind.value, label) for kind, label in GOVERNMENT_KIND_LABELS.items()],
+        validators=[Optional()],
+    )
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=10000)], description=_l("Markdown is supported.")
+    )
+    website = StringField(
+        _l("Website"), validators=[Optional(), URL(require_tld=True), Length(max=300)], description="https://…"
+    )
+    province_code = SelectField(_l("Province"), validators=[Optional()])
+    regency_code = SelectField(_l("Regency or city"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.province_code.choices = [("", _l("— not set —")), *province_choices()]
+        self.regency_code.choices = [("", _l("— not set —")), *regency_choices()]
+
+    def validate_government_kind(self, field) -> None:
+        if self.kind.data == OrgKind.GOVERNMENT.value and not field.data:
+            raise ValidationError(_l("Choose the kind of government body."))
+
+    def validate_website(self, field) -> None:
+        if field.data and not field.data.lower().startswith(("http://", "https://")):
+            raise ValidationError(_l("Start the address with https://"))
+
+    def validate_regency_code(self, field) -> None:
+        if field.data:
+            place = regency(field.data)
+            if place is None or place.province_code != self.province_code.data:
+                raise ValidationError(_l("Choose a regency or city in the chosen province."))
+
+    def values(self) -> dict:
+        government_kind = self.government_kind.data or None
+        return {
+            "name": self.name.data,
+            "kind": OrgKind(self.kind.data),
+            "government_kind": GovernmentKind(government_kind) if government_kind else None,
+            "description": self.description.data or "",
+            "website": self.website.data or "",
+            "province_code": self.province_code.data,
+            "regency_code": self.regency_code.data,
+        }
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(
+        _l("Role"),
+        choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
+        default=MemberRole.MEMBER.value,
+    )
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
+
+
+class VisibilityForm(FlaskForm):
+    is_public = BooleanField(_l("Show me on the organization's public page"))
+
+
+class VerificationForm(FlaskForm):
+    official_email_domain = StringField(
+        _l("Official email domain"),
+        validators=[DataRequired(), Length(max=120)],
+        description=_l("For example: palembang.go.id"),
+    )
+    letter = FileField(
+        _l("Official letter (PDF)"),
+        validators=[FileRequired(_l("Attach the official letter as a PDF file."))],
+        description=_l("A signed letter on the institution's letterhead asking for verification."),
+    )
+
+    def validate_official_email_domain(self, field) -> None:
+        domain = (field.data or "").strip().lower().lstrip("@")
+        if not _DOMAIN.match(domain):
+            raise ValidationError(_l("Enter a domain such as palembang.go.id."))

@@ -1,0 +1,1 @@
+"""The site's shell: home page, language choice, public people pages, errors."""

@@ -1,0 +1,47 @@
+"""What every template can use: permissions, formatting, the sanitized-HTML marker."""
+
+from flask import Flask
+from flask_babel import get_locale
+from flask_login import current_user
+
+from goi.accounts.forms import ActionForm
+from goi.accounts.permissions import can_view_profile
+from goi.core.clock import format_in_zone
+from goi.core.html import safe
+from goi.data import regions, taxonomy
+from goi.orgs.forms import GOVERNMENT_KIND_LABELS, KIND_LABELS, ROLE_LABELS
+from goi.orgs.permissions import (
+    can_leave_organization,
+    can_manage_organization,
+    can_manage_owners,
+    can_own_challenges,
+    can_request_verification,
+)
+
+
+def _region_name(province_code: str | None, regency_code: str | None = None) -> str:
+    place = regions.regency(regency_code) if regency_code else None
+    province = regions.province(province_code) if province_code else None
+    parts = [part.name for part in (place, province) if part is not None]
+    return ", ".join(parts)
+
+
+def register_template_globals(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        can_view_profile=can_view_profile,
+        can_manage_organization=can_manage_organization,
+        can_manage_owners=can_manage_owners,
+        can_leave_organization=can_leave_organization,
+        can_request_verification=can_request_verification,
+        can_own_challenges=can_own_challenges,
+        kind_labels=KIND_LABELS,
+        government_kind_labels=GOVERNMENT_KIND_LABELS,
+        role_labels=ROLE_LABELS,
+        region_name=_region_name,
+        sectors=taxonomy.sectors,
+        action_form=ActionForm,
+        current_language=lambda: str(get_locale() or "id"),
+        current_user=current_user,
+    )
+    app.jinja_env.filters["sanitized"] = safe
+    app.jinja_env.filters["in_zone"] = format_in_zone

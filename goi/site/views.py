@@ -1,0 +1,59 @@
+"""Home page, language switch and public people pages."""
+
+from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from goi.accounts import services as account_services
+from goi.accounts.models import User
+from goi.accounts.permissions import can_view_profile
+from goi.core.policy import PUBLIC, route
+from goi.core.redirects import redirect_next
+from goi.extensions import db
+from goi.orgs.models import Organization, OrgKind
+from goi.orgs.services import public_memberships_of
+from goi.site.locale import LOCALE_COOKIE
+
+bp = Blueprint("site", __name__)
+
+
+@route(bp, "/", PUBLIC)
+def home():
+    counts = dict(
+        db.session.execute(select(Organization.kind, func.count()).group_by(Organization.kind)).tuples().all()
+    )
+    verified_governments = db.session.scalar(
+        select(func.count())
+        .select_from(Organization)
+        .where(Organization.kind == OrgKind.GOVERNMENT, Organization.verified_at.is_not(None))
+    )
+    return render_template("site/home.html", counts=counts, verified_governments=verified_governments)
+
+
+@route(bp, "/language", PUBLIC, methods=["POST"])
+def set_language():
+    # CSRF is checked by CSRFProtect before this runs.
+    language = request.form.get("language", "")
+    if language not in current_app.config["LANGUAGES"]:
+        abort(400)
+    response = make_response(redirect_next())
+    response.set_cookie(
+        LOCALE_COOKIE,
+        language,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    if current_user.is_authenticated:
+        account_services.set_locale(current_user._get_current_object(), language)
+        db.session.commit()
+    return response
+
+
+@route(bp, "/people/<int:user_id>", PUBLIC)
+def person(user_id: int):
+    person = db.session.get(User, user_id)
+    if person is None or not can_view_profile(current_user, person):
+        abort(404)
+    return render_template("site/person.html", person=person, memberships=public_memberships_of(person))
