@@ -13,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from goi.core.forms import select_choices
 from goi.data.regions import province_choices, regency, regency_choices
 
 LANGUAGE_CHOICES = [("id", "Bahasa Indonesia"), ("en", "English")]
@@ -94,15 +95,15 @@ class ProfileForm(FlaskForm):
         validators=[Optional(), Length(max=500)],
         description=_l("Separate keywords with commas, for example: drainage, IoT, waste management"),
     )
-    languages = SelectMultipleField(_l("Languages you work in"), choices=PROFILE_LANGUAGE_CHOICES)
+    languages = SelectMultipleField(_l("Languages you work in"), choices=select_choices(PROFILE_LANGUAGE_CHOICES))
     province_code = SelectField(_l("Province"), validators=[Optional()])
     regency_code = SelectField(_l("Regency or city"), validators=[Optional()])
     is_public_profile = BooleanField(_l("Show my profile publicly"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.province_code.choices = [("", _l("— not set —")), *province_choices()]
-        self.regency_code.choices = [("", _l("— not set —")), *regency_choices()]
+        self.province_code.choices = select_choices([("", _l("— not set —")), *province_choices()])
+        self.regency_code.choices = select_choices([("", _l("— not set —")), *regency_choices()])
 
     def validate_expertise(self, field) -> None:
         words = _keywords(field.data or "")

@@ -8,6 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
+from goi.core.forms import select_choices
 from goi.data.regions import province_choices, regency, regency_choices
 from goi.orgs.models import GovernmentKind, MemberRole, OrgKind
 
@@ -31,11 +32,12 @@ _DOMAIN = re.compile(r"^(?=.{4,120}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a
 
 class OrganizationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
-    kind = SelectField(_l("Kind"), choices=[(kind.value, label) for kind, label in KIND_LABELS.items()])
+    kind = SelectField(_l("Kind"), choices=select_choices([(kind.value, label) for kind, label in KIND_LABELS.items()]))
     government_kind = SelectField(
         _l("Kind of government body"),
-        choices=[("", _l("— not a government —"))]
-        + [(kind.value, label) for kind, label in GOVERNMENT_KIND_LABELS.items()],
+        choices=select_choices(
+            [("", _l("— not a government —"))] + [(kind.value, label) for kind, label in GOVERNMENT_KIND_LABELS.items()]
+        ),
         validators=[Optional()],
     )
     description = TextAreaField(
@@ -49,8 +51,8 @@ class OrganizationForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.province_code.choices = [("", _l("— not set —")), *province_choices()]
-        self.regency_code.choices = [("", _l("— not set —")), *regency_choices()]
+        self.province_code.choices = select_choices([("", _l("— not set —")), *province_choices()])
+        self.regency_code.choices = select_choices([("", _l("— not set —")), *regency_choices()])
 
     def validate_government_kind(self, field) -> None:
         if self.kind.data == OrgKind.GOVERNMENT.value and not field.data:
@@ -83,13 +85,13 @@ class InviteForm(FlaskForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(
         _l("Role"),
-        choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
+        choices=select_choices([(role.value, label) for role, label in ROLE_LABELS.items()]),
         default=MemberRole.MEMBER.value,
     )
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
+    role = SelectField(_l("Role"), choices=select_choices([(role.value, label) for role, label in ROLE_LABELS.items()]))
 
 
 class VisibilityForm(FlaskForm):

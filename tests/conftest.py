@@ -1,0 +1,130 @@
+"""Fixtures: app → db → client → login_as(role), plus helpers for CSRF-protected posts."""
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from config import TestConfig
+from goi import create_app
+from goi.core import clock
+from goi.extensions import db as _db
+from goi.orgs.models import MemberRole, OrgKind
+from tests import factories
+
+CSRF_PATTERN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+
+
+@pytest.fixture
+def app(tmp_path) -> Iterator[Flask]:
+    app = create_app(TestConfig, INSTANCE_PATH=str(tmp_path), UPLOAD_PATH=str(tmp_path / "uploads"))
+    with app.app_context():
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+    clock.reset()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_PATTERN.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def post_form(client: FlaskClient, url: str, data: dict | None = None, page: str | None = None, **kwargs):
+    """POST like a browser: fetch the page that holds the form, then send its CSRF token back."""
+    html = client.get(page or url).get_data(as_text=True)
+    payload = dict(data or {})
+    payload["csrf_token"] = csrf_token_from(html)
+    return client.post(url, data=payload, **kwargs)
+
+
+@pytest.fixture
+def post(client):
+    def _post(url: str, data: dict | None = None, page: str = "/", **kwargs):
+        return post_form(client, url, data, page=page, **kwargs)
+
+    return _post
+
+
+def log_in(client: FlaskClient, user) -> None:
+    """Log user in by session, as flask-login would after a successful form login."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+ROLES = (
+    "anonymous",
+    "user",
+    "org_member",
+    "org_admin",
+    "gov_admin_unverified",
+    "gov_admin",
+    "platform_admin",
+)
+
+
+@pytest.fixture
+def world(db):
+    """One organization of each situation the roles need, committed."""
+    owner = factories.make_user(email="owner@industri.id", name="Owner Industri")
+    industry = factories.make_org(OrgKind.INDUSTRY, owner=owner, slug="pt-industri", name="PT Industri")
+    member = factories.make_user(email="member@industri.id", name="Member Industri")
+    factories.add_member(industry, member, MemberRole.MEMBER)
+    admin = factories.make_user(email="admin@industri.id", name="Admin Industri")
+    factories.add_member(industry, admin, MemberRole.ADMIN)
+    gov_unverified_admin = factories.make_user(email="admin@makassar.go.id", name="Admin Makassar")
+    gov_unverified = factories.make_org(
+        OrgKind.GOVERNMENT, owner=gov_unverified_admin, slug="pemkot-makassar", name="Pemkot Makassar"
+    )
+    gov_admin = factories.make_user(email="admin@palembang.go.id", name="Admin Palembang")
+    gov_verified = factories.make_org(
+        OrgKind.GOVERNMENT, owner=gov_admin, verified=True, slug="pemkot-palembang", name="Pemkot Palembang"
+    )
+    plain = factories.make_user(email="warga@example.id", name="Warga Biasa")
+    platform_admin = factories.make_user(email="root@goi.id", name="Admin Platform", is_platform_admin=True)
+    db.session.commit()
+    return {
+        "users": {
+            "user": plain,
+            "org_member": member,
+            "org_admin": admin,
+            "gov_admin_unverified": gov_unverified_admin,
+            "gov_admin": gov_admin,
+            "platform_admin": platform_admin,
+            "org_owner": owner,
+        },
+        "industry": industry,
+        "gov_unverified": gov_unverified,
+        "gov_verified": gov_verified,
+    }
+
+
+@pytest.fixture
+def login_as(client, world):
+    """login_as(role) logs the test client in as that role's user (anonymous logs out) and returns the user."""
+
+    def _login_as(role: str):
+        if role == "anonymous":
+            with client.session_transaction() as session:
+                session.clear()
+            return None
+        user = world["users"][role]
+        log_in(client, user)
+        return user
+
+    return _login_as
