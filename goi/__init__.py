@@ -44,7 +44,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from goi.core import audit, mail  # noqa: F401  (their models belong to the metadata)
+    import goi.models  # noqa: F401  (every table belongs to the metadata)
     from goi.site.locale import current_locale
 
     _tune_sqlite(app)

@@ -1,0 +1,1 @@
+"""Challenges: a city's problem, its criteria, timeline, addenda and questions."""

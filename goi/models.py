@@ -1,0 +1,8 @@
+"""Every model module, imported so that the metadata (and Alembic) sees all tables."""
+
+from goi.accounts import models as accounts_models  # noqa: F401
+from goi.challenges import models as challenges_models  # noqa: F401
+from goi.core import audit, mail  # noqa: F401
+from goi.notify import models as notify_models  # noqa: F401
+from goi.orgs import models as orgs_models  # noqa: F401
+from goi.proposals import models as proposals_models  # noqa: F401

@@ -1,0 +1,1 @@
+"""Notifications: in-app and email, per the user's choice of channel."""
