@@ -93,10 +93,13 @@ def _sqlite_begin_immediate(connection) -> None:
 def register_blueprints(app: Flask) -> None:
     from goi.accounts.views import bp as accounts_bp
     from goi.admin.views import bp as admin_bp
+    from goi.challenges.views import bp as challenges_bp
+    from goi.notify.views import bp as notify_bp
     from goi.orgs.views import bp as orgs_bp
+    from goi.proposals.views import bp as proposals_bp
     from goi.site.views import bp as site_bp
 
-    for blueprint in (site_bp, accounts_bp, orgs_bp, admin_bp):
+    for blueprint in (site_bp, accounts_bp, orgs_bp, admin_bp, challenges_bp, proposals_bp, notify_bp):
         app.register_blueprint(blueprint)
 
 

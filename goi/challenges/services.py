@@ -1,0 +1,456 @@
+"""Challenge rules: creation, criteria, the state machine, addenda, questions, following."""
+
+import json
+import re
+import unicodedata
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from goi.accounts.models import User
+from goi.challenges import signals
+from goi.challenges.models import (
+    Addendum,
+    Challenge,
+    ChallengeCoOwner,
+    ChallengeEvent,
+    ChallengeStatus,
+    Criterion,
+    Follow,
+    Question,
+    SolverKind,
+)
+from goi.core import audit, clock
+from goi.core.errors import DomainError
+from goi.core.html import render_markdown
+from goi.data import regions, taxonomy
+from goi.extensions import db
+from goi.orgs.models import Organization, OrgKind
+
+DEFAULT_CRITERIA = (
+    ("Relevance", "How well the proposal answers the problem statement.", 30),
+    ("Feasibility", "Whether the team, plan and technology can deliver in time.", 25),
+    ("Impact", "The expected benefit for residents and the city.", 25),
+    ("Cost", "Value for money of the budget estimate.", 20),
+)
+MIN_CRITERIA, MAX_CRITERIA = 2, 10
+SCORE_SCALES = (5, 10)
+
+# The only moves a challenge can make; CLOSED is also reached by the clock (close_expired_challenges).
+TRANSITIONS: dict[ChallengeStatus, frozenset[ChallengeStatus]] = {
+    ChallengeStatus.DRAFT: frozenset({ChallengeStatus.PUBLISHED, ChallengeStatus.CANCELLED}),
+    ChallengeStatus.PUBLISHED: frozenset({ChallengeStatus.CLOSED, ChallengeStatus.CANCELLED}),
+    ChallengeStatus.CLOSED: frozenset({ChallengeStatus.UNDER_REVIEW, ChallengeStatus.CANCELLED}),
+    ChallengeStatus.UNDER_REVIEW: frozenset({ChallengeStatus.DECIDED, ChallengeStatus.CANCELLED}),
+    ChallengeStatus.DECIDED: frozenset({ChallengeStatus.ARCHIVED}),
+    ChallengeStatus.ARCHIVED: frozenset(),
+    ChallengeStatus.CANCELLED: frozenset({ChallengeStatus.ARCHIVED}),
+}
+OPEN_STATES = frozenset({ChallengeStatus.PUBLISHED, ChallengeStatus.CLOSED, ChallengeStatus.UNDER_REVIEW})
+PUBLIC_STATES = frozenset(set(ChallengeStatus) - {ChallengeStatus.DRAFT})
+
+
+def default_criteria() -> list[dict]:
+    """The starting rubric of a new challenge, names in the current language."""
+    return [
+        {"name": _(name), "description": _(description), "weight": weight}
+        for name, description, weight in DEFAULT_CRITERIA
+    ]
+
+
+def slugify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:70] or "tantangan"
+
+
+def unique_slug(title: str) -> str:
+    base = slugify(title)
+    taken = set(db.session.scalars(select(Challenge.slug).where(Challenge.slug.like(f"{base}%"))))
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def validate_criteria(criteria: list[dict]) -> None:
+    """2 to 10 criteria, each named, with positive weights that total 100."""
+    if not MIN_CRITERIA <= len(criteria) <= MAX_CRITERIA:
+        raise DomainError(
+            _("Give between %(low)d and %(high)d criteria.", low=MIN_CRITERIA, high=MAX_CRITERIA), field="criteria"
+        )
+    names = [criterion["name"].strip().lower() for criterion in criteria]
+    if any(not name for name in names):
+        raise DomainError(_("Every criterion needs a name."), field="criteria")
+    if len(set(names)) != len(names):
+        raise DomainError(_("Two criteria have the same name."), field="criteria")
+    if any(int(criterion["weight"]) <= 0 for criterion in criteria):
+        raise DomainError(_("Every weight must be above zero."), field="criteria")
+    total = sum(int(criterion["weight"]) for criterion in criteria)
+    if total != 100:
+        raise DomainError(_("The weights total %(total)d; they must total 100.", total=total), field="criteria")
+
+
+def replace_criteria(challenge: Challenge, criteria: list[dict]) -> None:
+    validate_criteria(criteria)
+    challenge.criteria.clear()
+    db.session.flush()
+    for position, criterion in enumerate(criteria, start=1):
+        challenge.criteria.append(
+            Criterion(
+                position=position,
+                name=criterion["name"].strip(),
+                description=criterion.get("description", "").strip(),
+                weight=int(criterion["weight"]),
+            )
+        )
+
+
+def region_timezone(province_code: str | None, regency_code: str | None, metro_code: str | None) -> str:
+    """The zone deadlines are shown in: the region's, or the metropolitan core's."""
+    if metro_code and not province_code:
+        metro = regions.metro(metro_code)
+        if metro is not None:
+            return regions.timezone_for(regency_code=metro.core_code)
+    return regions.timezone_for(province_code=province_code, regency_code=regency_code)
+
+
+def _validate_region(values: dict) -> None:
+    province_code, regency_code, metro_code = (
+        values.get("province_code"),
+        values.get("regency_code"),
+        values.get("metro_code"),
+    )
+    if not province_code and not metro_code:
+        raise DomainError(_("Choose a province (and regency or city) or a metropolitan area."), field="province_code")
+    if province_code and regions.province(province_code) is None:
+        raise DomainError(_("Unknown province."), field="province_code")
+    if regency_code:
+        place = regions.regency(regency_code)
+        if place is None or place.province_code != province_code:
+            raise DomainError(_("Choose a regency or city in the chosen province."), field="regency_code")
+    if metro_code and regions.metro(metro_code) is None:
+        raise DomainError(_("Unknown metropolitan area."), field="metro_code")
+
+
+def _validate_timeline(values: dict) -> None:
+    opens_at, closes_at = values["opens_at"], values["closes_at"]
+    if closes_at <= opens_at:
+        raise DomainError(_("The deadline must come after the opening."), field="closes_at")
+    review_until, decision_at = values.get("review_until"), values.get("decision_at")
+    if review_until and review_until < closes_at:
+        raise DomainError(_("The review ends after the deadline."), field="review_until")
+    if decision_at and decision_at < (review_until or closes_at):
+        raise DomainError(_("The decision comes after the review."), field="decision_at")
+
+
+def _validate_values(values: dict) -> None:
+    if taxonomy.sector(values["sector"]) is None:
+        raise DomainError(_("Unknown sector."), field="sector")
+    if values.get("dimension") and taxonomy.dimension(values["dimension"]) is None:
+        raise DomainError(_("Unknown smart-city dimension."), field="dimension")
+    if any(taxonomy.sdg(number) is None for number in values.get("sdgs", [])):
+        raise DomainError(_("Unknown SDG."), field="sdgs")
+    _validate_region(values)
+    low, high = values.get("budget_min"), values.get("budget_max")
+    if (low is not None and low < 0) or (high is not None and high < 0):
+        raise DomainError(_("Amounts cannot be negative."), field="budget_min")
+    if low is not None and high is not None and low > high:
+        raise DomainError(_("The lowest amount is above the highest."), field="budget_min")
+    if values.get("trl") is not None and not 1 <= values["trl"] <= 9:
+        raise DomainError(_("The TRL is between 1 and 9."), field="trl")
+    if not values.get("eligible_kinds"):
+        raise DomainError(_("Choose at least one kind of solver who may apply."), field="eligible_kinds")
+    if values.get("score_scale", 5) not in SCORE_SCALES:
+        raise DomainError(_("The score scale is 1–5 or 1–10."), field="score_scale")
+    _validate_timeline(values)
+
+
+def _apply_values(challenge: Challenge, values: dict) -> None:
+    challenge.title = values["title"].strip()
+    challenge.summary = values["summary"].strip()
+    for part in ("problem", "context", "outcomes"):
+        source = values.get(part, "") or ""
+        setattr(challenge, f"{part}_source", source)
+        setattr(challenge, f"{part}_html", render_markdown(source))
+    challenge.sector = values["sector"]
+    challenge.dimension = values.get("dimension") or None
+    challenge.sdg_numbers = ",".join(str(number) for number in sorted(set(values.get("sdgs", []))))
+    challenge.province_code = values.get("province_code") or None
+    challenge.regency_code = values.get("regency_code") or None
+    challenge.metro_code = values.get("metro_code") or None
+    challenge.timezone = region_timezone(challenge.province_code, challenge.regency_code, challenge.metro_code)
+    challenge.budget_kind = values.get("budget_kind") or challenge.budget_kind
+    challenge.budget_min = values.get("budget_min")
+    challenge.budget_max = values.get("budget_max")
+    challenge.trl = values.get("trl")
+    kinds = set(values["eligible_kinds"])
+    for kind in SolverKind:
+        setattr(challenge, f"allow_{kind.value}", kind in kinds)
+    challenge.consortium_required = bool(values.get("consortium_required"))
+    challenge.opens_at = values["opens_at"]
+    challenge.closes_at = values["closes_at"]
+    challenge.review_until = values.get("review_until")
+    challenge.decision_at = values.get("decision_at")
+    challenge.score_scale = values.get("score_scale", 5)
+    challenge.is_sealed = bool(values.get("is_sealed", True))
+
+
+def _check_co_owners(owner: Organization, co_owner_ids: list[int]) -> list[Organization]:
+    if not co_owner_ids:
+        return []
+    organizations = list(db.session.scalars(select(Organization).where(Organization.id.in_(co_owner_ids))))
+    if len(organizations) != len(set(co_owner_ids)) or any(org.id == owner.id for org in organizations):
+        raise DomainError(_("Choose other organizations as co-owners."), field="co_owner_ids")
+    if any(org.kind != OrgKind.GOVERNMENT or not org.is_verified for org in organizations):
+        raise DomainError(_("Co-owners must be verified government organizations."), field="co_owner_ids")
+    return organizations
+
+
+def _set_co_owners(challenge: Challenge, organizations: list[Organization]) -> None:
+    challenge.co_owners.clear()
+    for organization in organizations:
+        challenge.co_owners.append(ChallengeCoOwner(organization=organization))
+
+
+def create_challenge(actor: User, owner: Organization, values: dict) -> Challenge:
+    """A new draft challenge of a verified government organization."""
+    if owner.kind != OrgKind.GOVERNMENT or not owner.is_verified:
+        raise DomainError(_("Only verified government organizations publish challenges."))
+    _validate_values(values)
+    co_owners = _check_co_owners(owner, values.get("co_owner_ids", []))
+    challenge = Challenge(
+        slug=unique_slug(values["title"]),
+        owner_org=owner,
+        created_by_id=actor.id,
+        status=ChallengeStatus.DRAFT,
+        created_at=clock.now(),
+        ref=values.get("ref"),
+    )
+    _apply_values(challenge, values)
+    _set_co_owners(challenge, co_owners)
+    db.session.add(challenge)
+    replace_criteria(challenge, values.get("criteria") or default_criteria())
+    db.session.flush()
+    audit.record("challenge.created", actor_id=actor.id, object_type="challenge", object_id=challenge.id)
+    return challenge
+
+
+def update_draft(actor: User, challenge: Challenge, values: dict) -> None:
+    """Edit a draft freely; after publication changes go through addenda."""
+    if challenge.status != ChallengeStatus.DRAFT:
+        raise DomainError(_("A published challenge changes only through an addendum."))
+    _validate_values(values)
+    co_owners = _check_co_owners(challenge.owner_org, values.get("co_owner_ids", []))
+    _apply_values(challenge, values)
+    _set_co_owners(challenge, co_owners)
+    if values.get("criteria"):
+        replace_criteria(challenge, values["criteria"])
+    audit.record("challenge.updated", actor_id=actor.id, object_type="challenge", object_id=challenge.id)
+
+
+def transition(challenge: Challenge, target: ChallengeStatus, actor: User | None, note: str = "") -> None:
+    """Move a challenge to target if the state machine allows it; logged and announced."""
+    current = challenge.status
+    if target not in TRANSITIONS[current]:
+        raise DomainError(
+            _("A challenge cannot go from %(old)s to %(new)s.", old=status_label(current), new=status_label(target))
+        )
+    challenge.status = target
+    db.session.add(
+        ChallengeEvent(
+            challenge_id=challenge.id,
+            from_status=current.value,
+            to_status=target.value,
+            actor_id=actor.id if actor else None,
+            note=note,
+            created_at=clock.now(),
+        )
+    )
+    audit.record(
+        f"challenge.{target.value}",
+        actor_id=actor.id if actor else None,
+        object_type="challenge",
+        object_id=challenge.id,
+        old=current.value,
+        note=note,
+    )
+    signals.challenge_status_changed.send(challenge, old_status=current, new_status=target, actor=actor)
+
+
+def publish(actor: User, challenge: Challenge) -> None:
+    if challenge.closes_at <= clock.now():
+        raise DomainError(_("The deadline has already passed; move it later before publishing."), field="closes_at")
+    validate_criteria([{"name": c.name, "weight": c.weight, "description": c.description} for c in challenge.criteria])
+    transition(challenge, ChallengeStatus.PUBLISHED, actor)
+    challenge.published_at = clock.now()
+
+
+def close_expired_challenges() -> int:
+    """Close every published challenge whose deadline has passed; returns how many."""
+    now = clock.now()
+    expired = list(
+        db.session.scalars(
+            select(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED, Challenge.closes_at <= now)
+        )
+    )
+    for challenge in expired:
+        transition(challenge, ChallengeStatus.CLOSED, None, note="deadline")
+        challenge.closed_at = now
+    return len(expired)
+
+
+def start_review(actor: User, challenge: Challenge) -> None:
+    transition(challenge, ChallengeStatus.UNDER_REVIEW, actor)
+
+
+def decide(actor: User, challenge: Challenge, outcome, note: str = "") -> None:
+    challenge.outcome = outcome
+    transition(challenge, ChallengeStatus.DECIDED, actor, note=note)
+
+
+def archive(actor: User, challenge: Challenge) -> None:
+    transition(challenge, ChallengeStatus.ARCHIVED, actor)
+
+
+def cancel(actor: User, challenge: Challenge, reason: str) -> None:
+    """Cancel with a public reason."""
+    if not reason.strip():
+        raise DomainError(_("Give the public reason for the cancellation."), field="reason")
+    challenge.cancel_reason = reason.strip()
+    transition(challenge, ChallengeStatus.CANCELLED, actor, note=reason.strip())
+
+
+def publish_addendum(actor: User, challenge: Challenge, summary: str, changes: dict) -> Addendum:
+    """A numbered change after publication: a later deadline, other criteria or timeline, new rules text."""
+    if challenge.status not in (ChallengeStatus.PUBLISHED,):
+        raise DomainError(_("Addenda are published while a challenge is open."))
+    if not summary.strip():
+        raise DomainError(_("Summarise what changes."), field="summary")
+    recorded: dict = {}
+    new_closes_at: datetime | None = changes.get("closes_at")
+    if new_closes_at is not None and new_closes_at != challenge.closes_at:
+        if new_closes_at < challenge.closes_at:
+            raise DomainError(_("A published deadline can only move later."), field="closes_at")
+        recorded["closes_at"] = [challenge.closes_at.isoformat(), new_closes_at.isoformat()]
+        challenge.closes_at = new_closes_at
+    for field_name in ("review_until", "decision_at"):
+        value = changes.get(field_name)
+        if value is not None and value != getattr(challenge, field_name):
+            recorded[field_name] = [_iso(getattr(challenge, field_name)), value.isoformat()]
+            setattr(challenge, field_name, value)
+    _validate_timeline(
+        {
+            "opens_at": challenge.opens_at,
+            "closes_at": challenge.closes_at,
+            "review_until": challenge.review_until,
+            "decision_at": challenge.decision_at,
+        }
+    )
+    for part in ("problem", "context", "outcomes"):
+        source = changes.get(part)
+        if source is not None and source != getattr(challenge, f"{part}_source"):
+            recorded[part] = True
+            setattr(challenge, f"{part}_source", source)
+            setattr(challenge, f"{part}_html", render_markdown(source))
+    if changes.get("criteria"):
+        old = [[c.name, c.weight] for c in challenge.criteria]
+        new = [[c["name"].strip(), int(c["weight"])] for c in changes["criteria"]]
+        if old != new or [c.description for c in challenge.criteria] != [
+            c.get("description", "").strip() for c in changes["criteria"]
+        ]:
+            replace_criteria(challenge, changes["criteria"])
+            recorded["criteria"] = [old, new]
+    if not recorded:
+        raise DomainError(_("The addendum changes nothing."), field="summary")
+    number = (
+        db.session.scalar(select(func.max(Addendum.number)).where(Addendum.challenge_id == challenge.id)) or 0
+    ) + 1
+    addendum = Addendum(
+        challenge=challenge,
+        number=number,
+        summary=summary.strip(),
+        changes_json=json.dumps(recorded, sort_keys=True),
+        published_by_id=actor.id,
+        published_at=clock.now(),
+    )
+    db.session.add(addendum)
+    db.session.flush()
+    audit.record(
+        "challenge.addendum", actor_id=actor.id, object_type="challenge", object_id=challenge.id, number=number
+    )
+    signals.addendum_published.send(challenge, addendum=addendum)
+    return addendum
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def ask_question(user: User, challenge: Challenge, body: str) -> Question:
+    if challenge.status != ChallengeStatus.PUBLISHED or challenge.deadline_passed:
+        raise DomainError(_("Questions close with the deadline."))
+    if not body.strip():
+        raise DomainError(_("Write your question."), field="body")
+    question = Question(challenge=challenge, asker_id=user.id, body=body.strip(), asked_at=clock.now())
+    db.session.add(question)
+    db.session.flush()
+    audit.record("challenge.question_asked", actor_id=user.id, object_type="challenge", object_id=challenge.id)
+    return question
+
+
+def answer_question(actor: User, question: Question, answer: str, publish: bool) -> None:
+    """Answer privately to the asker, or publish question and answer (without the asker's name)."""
+    if not answer.strip():
+        raise DomainError(_("Write the answer."), field="answer")
+    question.answer_source = answer
+    question.answer_html = render_markdown(answer)
+    question.answered_at = clock.now()
+    question.answered_by_id = actor.id
+    question.is_public = publish
+    audit.record(
+        "challenge.question_answered",
+        actor_id=actor.id,
+        object_type="challenge",
+        object_id=question.challenge_id,
+        public=publish,
+    )
+    signals.question_answered.send(question.challenge, question=question)
+
+
+def is_following(user: User, challenge: Challenge) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        db.session.scalar(select(Follow.id).where(Follow.challenge_id == challenge.id, Follow.user_id == user.id))
+        is not None
+    )
+
+
+def follow(user: User, challenge: Challenge) -> None:
+    if not is_following(user, challenge):
+        db.session.add(Follow(challenge_id=challenge.id, user_id=user.id, created_at=clock.now()))
+
+
+def unfollow(user: User, challenge: Challenge) -> None:
+    for row in db.session.scalars(select(Follow).where(Follow.challenge_id == challenge.id, Follow.user_id == user.id)):
+        db.session.delete(row)
+
+
+def follower_ids(challenge: Challenge) -> list[int]:
+    return list(db.session.scalars(select(Follow.user_id).where(Follow.challenge_id == challenge.id)))
+
+
+def status_label(status: ChallengeStatus) -> str:
+    labels = {
+        ChallengeStatus.DRAFT: _("Draft"),
+        ChallengeStatus.PUBLISHED: _("Open"),
+        ChallengeStatus.CLOSED: _("Closed"),
+        ChallengeStatus.UNDER_REVIEW: _("Under review"),
+        ChallengeStatus.DECIDED: _("Decided"),
+        ChallengeStatus.ARCHIVED: _("Archived"),
+        ChallengeStatus.CANCELLED: _("Cancelled"),
+    }
+    return labels[status]

@@ -1,0 +1,5 @@
+"""Challenge pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("challenges", __name__)

@@ -1,0 +1,5 @@
+"""Notification pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("notify", __name__)

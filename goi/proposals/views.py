@@ -1,0 +1,5 @@
+"""Proposal pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("proposals", __name__)
