@@ -40,15 +40,20 @@ class OutboxMessage(db.Model):
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-def queue_mail(recipient: str, kind: str, locale: str, **context) -> OutboxMessage:
-    """Render templates/mail/<kind>.txt in the recipient's language and add it to the outbox."""
+def render_message(template: str, locale: str, **context) -> tuple[str, str]:
+    """(subject, body) of a text template whose first line is "Subject: …", in the given language."""
     with force_locale(locale or "id"):
-        rendered = render_template(f"mail/{kind}.txt", **context)
+        rendered = render_template(template, **context)
     subject, _, body = rendered.strip().partition("\n")
+    return subject.removeprefix("Subject:").strip(), body.strip() + "\n"
+
+
+def add_to_outbox(recipient: str, kind: str, locale: str, subject: str, body: str) -> OutboxMessage:
+    """Add an already rendered message to the outbox of the current transaction."""
     message = OutboxMessage(
         recipient=recipient,
-        subject=subject.removeprefix("Subject:").strip(),
-        body_text=body.strip() + "\n",
+        subject=subject[:200],
+        body_text=body,
         kind=kind,
         locale=locale or "id",
         created_at=clock.now(),
@@ -56,6 +61,12 @@ def queue_mail(recipient: str, kind: str, locale: str, **context) -> OutboxMessa
     )
     db.session.add(message)
     return message
+
+
+def queue_mail(recipient: str, kind: str, locale: str, **context) -> OutboxMessage:
+    """Render templates/mail/<kind>.txt in the recipient's language and add it to the outbox."""
+    subject, body = render_message(f"mail/{kind}.txt", locale, **context)
+    return add_to_outbox(recipient, kind, locale, subject, body)
 
 
 def pending_messages(limit: int = 100) -> list[OutboxMessage]:
