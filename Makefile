@@ -27,11 +27,11 @@ install-test: $(VENV)/.installed-test
 
 # Catalogues are compiled by the build; only the .po sources are committed.
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -q -d goi/translations
+	$(BIN)/pybabel -q compile --use-fuzzy -d goi/translations
 
 messages: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o goi/translations/messages.pot --no-location --sort-output goi templates
-	$(BIN)/pybabel update -q -i goi/translations/messages.pot -d goi/translations --no-fuzzy-matching
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o goi/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel -q update -i goi/translations/messages.pot -d goi/translations --no-fuzzy-matching
 
 migrate: install
 	$(FLASK) db upgrade

@@ -107,9 +107,13 @@ def register_request_hooks(app: Flask) -> None:
     from goi.accounts.session import load_user
     from goi.core.policy import enforce_policy
     from goi.core.security import register_security_headers
+    from goi.notify.handlers import connect_handlers
+    from goi.site.due_work import run_due_work
 
     login_manager.user_loader(load_user)
+    connect_handlers()
     app.before_request(enforce_policy)
+    app.before_request(run_due_work)
     register_security_headers(app)
 
     @app.teardown_request

@@ -55,3 +55,37 @@ def seed_demo_command() -> None:
 
     for user in DEMO_USERS:
         click.echo(f"  {user['email']:<36} {user['role']}")
+
+
+notify_cli = AppGroup("notify", help="Reminders and digests.")
+goi_cli.add_command(notify_cli)
+
+
+@notify_cli.command("reminders")
+def reminders_command() -> None:
+    """Send the 3-day and 24-hour deadline reminders that are due (each only once)."""
+    from goi.notify.handlers import send_deadline_reminders
+
+    told = send_deadline_reminders()
+    db.session.commit()
+    click.echo(f"reminded {told}")
+
+
+@notify_cli.command("digest")
+def digest_command() -> None:
+    """Queue the daily digest email for users who chose it."""
+    from goi.notify.services import send_digests
+
+    queued = send_digests()
+    db.session.commit()
+    click.echo(f"digests queued {queued}")
+
+
+@goi_cli.command("close-expired")
+def close_expired_command() -> None:
+    """Close published challenges whose deadline has passed (requests do this too)."""
+    from goi.challenges.services import close_expired_challenges
+
+    closed = close_expired_challenges()
+    db.session.commit()
+    click.echo(f"closed {closed}")

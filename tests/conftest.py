@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 
 from config import TestConfig
@@ -17,9 +17,16 @@ from tests import factories
 CSRF_PATTERN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
+def _fresh_request_globals(sender, **extra) -> None:
+    # The fixture keeps one app context open for the test body, and Flask reuses it for the test client's
+    # requests; in production every request has a fresh `g`, so each test request starts with an empty one.
+    g.__dict__.clear()
+
+
 @pytest.fixture
 def app(tmp_path) -> Iterator[Flask]:
     app = create_app(TestConfig, INSTANCE_PATH=str(tmp_path), UPLOAD_PATH=str(tmp_path / "uploads"))
+    request_started.connect(_fresh_request_globals, app)
     with app.app_context():
         _db.create_all()
         yield app

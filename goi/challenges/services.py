@@ -6,6 +6,7 @@ import unicodedata
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from goi.accounts.models import User
@@ -14,6 +15,7 @@ from goi.challenges.models import (
     Addendum,
     Challenge,
     ChallengeCoOwner,
+    ChallengeDocument,
     ChallengeEvent,
     ChallengeStatus,
     Criterion,
@@ -24,15 +26,16 @@ from goi.challenges.models import (
 from goi.core import audit, clock
 from goi.core.errors import DomainError
 from goi.core.html import render_markdown
+from goi.core.storage import StoredFile
 from goi.data import regions, taxonomy
 from goi.extensions import db
 from goi.orgs.models import Organization, OrgKind
 
 DEFAULT_CRITERIA = (
-    ("Relevance", "How well the proposal answers the problem statement.", 30),
-    ("Feasibility", "Whether the team, plan and technology can deliver in time.", 25),
-    ("Impact", "The expected benefit for residents and the city.", 25),
-    ("Cost", "Value for money of the budget estimate.", 20),
+    (_l("Relevance"), _l("How well the proposal answers the problem statement."), 30),
+    (_l("Feasibility"), _l("Whether the team, plan and technology can deliver in time."), 25),
+    (_l("Impact"), _l("The expected benefit for residents and the city."), 25),
+    (_l("Cost"), _l("Value for money of the budget estimate."), 20),
 )
 MIN_CRITERIA, MAX_CRITERIA = 2, 10
 SCORE_SCALES = (5, 10)
@@ -54,7 +57,7 @@ PUBLIC_STATES = frozenset(set(ChallengeStatus) - {ChallengeStatus.DRAFT})
 def default_criteria() -> list[dict]:
     """The starting rubric of a new challenge, names in the current language."""
     return [
-        {"name": _(name), "description": _(description), "weight": weight}
+        {"name": str(name), "description": str(description), "weight": weight}
         for name, description, weight in DEFAULT_CRITERIA
     ]
 
@@ -321,6 +324,50 @@ def cancel(actor: User, challenge: Challenge, reason: str) -> None:
         raise DomainError(_("Give the public reason for the cancellation."), field="reason")
     challenge.cancel_reason = reason.strip()
     transition(challenge, ChallengeStatus.CANCELLED, actor, note=reason.strip())
+
+
+DOCUMENT_STATES = frozenset({ChallengeStatus.DRAFT, ChallengeStatus.PUBLISHED})
+
+
+def add_document(actor: User, challenge: Challenge, stored: StoredFile) -> ChallengeDocument:
+    """Attach a checked upload while the challenge is a draft or published."""
+    if challenge.status not in DOCUMENT_STATES:
+        raise DomainError(_("Documents change only while the challenge is a draft or published."), field="document")
+    document = ChallengeDocument(
+        challenge=challenge,
+        stored_name=stored.stored_name,
+        filename=stored.original_name,
+        file_type=stored.file_type,
+        size=stored.size,
+        uploaded_by_id=actor.id,
+        uploaded_at=clock.now(),
+    )
+    db.session.add(document)
+    db.session.flush()
+    audit.record(
+        "challenge.document_added",
+        actor_id=actor.id,
+        object_type="challenge",
+        object_id=challenge.id,
+        document=document.filename,
+    )
+    return document
+
+
+def remove_document(actor: User, document: ChallengeDocument) -> str:
+    """Detach a document; returns the stored name, for the caller to delete the file after the commit."""
+    challenge = document.challenge
+    if challenge.status not in DOCUMENT_STATES:
+        raise DomainError(_("Documents change only while the challenge is a draft or published."))
+    db.session.delete(document)
+    audit.record(
+        "challenge.document_removed",
+        actor_id=actor.id,
+        object_type="challenge",
+        object_id=challenge.id,
+        document=document.filename,
+    )
+    return document.stored_name
 
 
 def publish_addendum(actor: User, challenge: Challenge, summary: str, changes: dict) -> Addendum:

@@ -1,14 +1,16 @@
 """What every template can use: permissions, formatting, the sanitized-HTML marker."""
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import get_locale
 from flask_login import current_user
 
 from goi.accounts.forms import ActionForm
 from goi.accounts.permissions import can_view_profile
+from goi.challenges.services import status_label
 from goi.core.clock import format_in_zone
 from goi.core.html import safe
 from goi.data import regions, taxonomy
+from goi.notify.services import unread_count
 from goi.orgs.forms import GOVERNMENT_KIND_LABELS, KIND_LABELS, ROLE_LABELS
 from goi.orgs.permissions import (
     can_leave_organization,
@@ -24,6 +26,15 @@ def _region_name(province_code: str | None, regency_code: str | None = None) -> 
     province = regions.province(province_code) if province_code else None
     parts = [part.name for part in (place, province) if part is not None]
     return ", ".join(parts)
+
+
+def _unread_notifications() -> int:
+    """The bell's number, counted once per request."""
+    if not current_user.is_authenticated:
+        return 0
+    if "unread_notifications" not in g:
+        g.unread_notifications = unread_count(current_user)
+    return g.unread_notifications
 
 
 def register_template_globals(app: Flask) -> None:
@@ -42,6 +53,8 @@ def register_template_globals(app: Flask) -> None:
         action_form=ActionForm,
         current_language=lambda: str(get_locale() or "id"),
         current_user=current_user,
+        status_label=status_label,
+        unread_notifications=_unread_notifications,
     )
     app.jinja_env.filters["sanitized"] = safe
     app.jinja_env.filters["in_zone"] = format_in_zone

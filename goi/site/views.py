@@ -19,7 +19,7 @@ bp = Blueprint("site", __name__)
 
 @route(bp, "/", PUBLIC)
 def home():
-    counts = dict(db.session.execute(select(Organization.kind, func.count()).group_by(Organization.kind)))
+    counts = dict(db.session.execute(select(Organization.kind, func.count()).group_by(Organization.kind)).all())
     verified_governments = db.session.scalar(
         select(func.count())
         .select_from(Organization)

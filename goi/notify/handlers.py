@@ -1,0 +1,129 @@
+"""Signal handlers: who hears about what happened to challenges and proposals."""
+
+from datetime import timedelta
+
+from flask import url_for
+from sqlalchemy import select
+
+from goi.challenges import signals as challenge_signals
+from goi.challenges.models import Challenge, ChallengeStatus, Follow
+from goi.core import clock
+from goi.extensions import db
+from goi.notify.services import notify
+from goi.proposals import signals as proposal_signals
+from goi.proposals.models import Proposal, ProposalStatus, TeamMember, TeamMemberStatus
+
+
+def team_user_ids(proposal_ids: list[int]) -> set[int]:
+    """Leads and accepted partners of these proposals."""
+    if not proposal_ids:
+        return set()
+    leads = db.session.scalars(select(Proposal.lead_user_id).where(Proposal.id.in_(proposal_ids)))
+    partners = db.session.scalars(
+        select(TeamMember.user_id).where(
+            TeamMember.proposal_id.in_(proposal_ids),
+            TeamMember.status == TeamMemberStatus.ACCEPTED,
+            TeamMember.user_id.is_not(None),
+        )
+    )
+    return {*leads, *partners}
+
+
+def _active_proposal_ids(challenge: Challenge, statuses: tuple[ProposalStatus, ...]) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Proposal.id).where(Proposal.challenge_id == challenge.id, Proposal.status.in_(statuses))
+        )
+    )
+
+
+def interested_user_ids(challenge: Challenge) -> set[int]:
+    """Followers and everyone with a draft or a submitted proposal."""
+    followers = set(db.session.scalars(select(Follow.user_id).where(Follow.challenge_id == challenge.id)))
+    teams = team_user_ids(_active_proposal_ids(challenge, (ProposalStatus.DRAFT, ProposalStatus.SUBMITTED)))
+    return followers | teams
+
+
+def _challenge_link(challenge: Challenge) -> str:
+    return url_for("challenges.show", slug=challenge.slug)
+
+
+def on_status_changed(challenge: Challenge, old_status, new_status, actor) -> None:
+    kind = "challenge_closed" if new_status == ChallengeStatus.CLOSED else "challenge_status"
+    if new_status == ChallengeStatus.PUBLISHED:
+        return
+    recipients = interested_user_ids(challenge)
+    if actor is not None:
+        recipients.discard(actor.id)
+    notify(recipients, kind, _challenge_link(challenge), challenge=challenge, new_status=new_status)
+
+
+def on_addendum(challenge: Challenge, addendum) -> None:
+    notify(
+        interested_user_ids(challenge),
+        "addendum_published",
+        _challenge_link(challenge),
+        challenge=challenge,
+        addendum=addendum,
+    )
+
+
+def on_question_answered(challenge: Challenge, question) -> None:
+    notify([question.asker_id], "question_answered", _challenge_link(challenge), challenge=challenge, question=question)
+
+
+def on_proposal_submitted(proposal: Proposal, version, actor) -> None:
+    notify(
+        team_user_ids([proposal.id]),
+        "proposal_submitted",
+        url_for("proposals.receipt", proposal_id=proposal.id),
+        proposal=proposal,
+        challenge=proposal.challenge,
+        version=version,
+    )
+
+
+def on_team_member_invited(member: TeamMember, link: str, inviter) -> None:
+    from goi.accounts.services import find_user_by_email
+
+    invitee = find_user_by_email(member.email)
+    if invitee is not None:
+        notify([invitee.id], "team_invitation", link, proposal=member.proposal, inviter=inviter)
+
+
+def send_deadline_reminders() -> int:
+    """Remind followers and unsubmitted drafts 3 days and 24 hours before each deadline; each reminder once."""
+    now = clock.now()
+    told = 0
+    windows = (("3d", timedelta(days=3), timedelta(hours=24)), ("24h", timedelta(hours=24), timedelta(0)))
+    for label, upper, lower in windows:
+        challenges = db.session.scalars(
+            select(Challenge).where(
+                Challenge.status == ChallengeStatus.PUBLISHED,
+                Challenge.closes_at > now + lower,
+                Challenge.closes_at <= now + upper,
+            )
+        ).all()
+        for challenge in challenges:
+            followers = set(db.session.scalars(select(Follow.user_id).where(Follow.challenge_id == challenge.id)))
+            drafts = team_user_ids(_active_proposal_ids(challenge, (ProposalStatus.DRAFT,)))
+            submitted = team_user_ids(_active_proposal_ids(challenge, (ProposalStatus.SUBMITTED,)))
+            recipients = (followers - submitted) | drafts
+            told += notify(
+                recipients,
+                "deadline_reminder",
+                _challenge_link(challenge),
+                dedupe_key=f"deadline-{label}:{challenge.id}:{challenge.closes_at:%Y%m%d%H%M}",
+                challenge=challenge,
+                window=label,
+            )
+    return told
+
+
+def connect_handlers() -> None:
+    """Subscribe to the domain signals (idempotent)."""
+    challenge_signals.challenge_status_changed.connect(on_status_changed, weak=False)
+    challenge_signals.addendum_published.connect(on_addendum, weak=False)
+    challenge_signals.question_answered.connect(on_question_answered, weak=False)
+    proposal_signals.proposal_submitted.connect(on_proposal_submitted, weak=False)
+    proposal_signals.team_member_invited.connect(on_team_member_invited, weak=False)

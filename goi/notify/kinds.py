@@ -1,0 +1,30 @@
+"""The kinds of notification and the channel each starts with."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from goi.notify.models import Channel
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    code: str
+    label: object
+    default: Channel
+    # Kinds whose email is sent by the domain itself (an invitation) are notified in-app only.
+    email_allowed: bool = True
+
+
+KINDS = {
+    kind.code: kind
+    for kind in (
+        Kind("proposal_submitted", _l("Proposal submitted (receipt)"), Channel.BOTH),
+        Kind("team_invitation", _l("Team invitations"), Channel.IN_APP, email_allowed=False),
+        Kind("question_answered", _l("Your question answered"), Channel.BOTH),
+        Kind("addendum_published", _l("Addenda to challenges you follow or answer"), Channel.BOTH),
+        Kind("deadline_reminder", _l("Deadline in 3 days and in 24 hours"), Channel.BOTH),
+        Kind("challenge_closed", _l("Challenge closed"), Channel.IN_APP),
+        Kind("challenge_status", _l("Other changes of a challenge's state"), Channel.IN_APP),
+    )
+}
