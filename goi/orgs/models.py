@@ -51,6 +51,8 @@ class Organization(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
+    # The key of an organization in imported files (`flask goi import`).
+    ref: Mapped[str | None] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(160), index=True)
     kind: Mapped[OrgKind] = mapped_column(_enum(OrgKind, "org_kind"), index=True)
     government_kind: Mapped[GovernmentKind | None] = mapped_column(_enum(GovernmentKind, "government_kind"))
