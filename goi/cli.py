@@ -1,5 +1,7 @@
 """The `flask goi …` commands."""
 
+from pathlib import Path
+
 import click
 from flask.cli import AppGroup
 
@@ -89,3 +91,30 @@ def close_expired_command() -> None:
     closed = close_expired_challenges()
     db.session.commit()
     click.echo(f"closed {closed}")
+
+
+@goi_cli.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def import_command(path: Path) -> None:
+    """Create or update organizations and challenges from a JSON file, keyed by ref (all or nothing)."""
+    from goi.challenges.exchange import ImportFileError, import_file
+
+    try:
+        counts = import_file(path)
+    except ImportFileError as error:
+        db.session.rollback()
+        for line in error.errors:
+            click.echo(f"error: {line}", err=True)
+        raise click.ClickException(f"nothing was imported ({len(error.errors)} error(s))") from None
+    db.session.commit()
+    click.echo(", ".join(f"{key.replace('_', ' ')} {value}" for key, value in counts.items()))
+
+
+@goi_cli.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def export_command(path: Path) -> None:
+    """Write organizations and published challenges to a JSON file in the import format."""
+    from goi.challenges.exchange import export_file
+
+    counts = export_file(path)
+    click.echo(f"exported {counts['organizations']} organizations, {counts['challenges']} challenges to {path}")
