@@ -68,6 +68,8 @@ class Config:
     # Without an SMTP server, development writes each message to the log instead.
     MAIL_LOG_ONLY = _env_bool("MAIL_LOG_ONLY", False)
 
+    # werkzeug's scrypt at its default cost (N=2**15, r=8, p=1).
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a hash method name)
     EMAIL_TOKEN_MAX_AGE = _env_int("EMAIL_TOKEN_MAX_AGE", 3 * 24 * 3600)
     RESET_TOKEN_MAX_AGE = _env_int("RESET_TOKEN_MAX_AGE", 3600)
     INVITATION_MAX_AGE_DAYS = _env_int("INVITATION_MAX_AGE_DAYS", 14)
@@ -99,6 +101,8 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_LOG_ONLY = False
     WTF_CSRF_ENABLED = True
+    # Still scrypt, at a cost that keeps the suite fast; production keeps the default cost.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 (a hash method name)
     BASE_URL = "http://localhost"
     SERVER_NAME = None
 

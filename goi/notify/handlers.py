@@ -2,12 +2,12 @@
 
 from datetime import timedelta
 
-from flask import url_for
 from sqlalchemy import select
 
 from goi.challenges import signals as challenge_signals
 from goi.challenges.models import Challenge, ChallengeStatus, Follow
 from goi.core import clock
+from goi.core.links import path_for
 from goi.extensions import db
 from goi.notify.services import notify
 from goi.proposals import signals as proposal_signals
@@ -45,7 +45,7 @@ def interested_user_ids(challenge: Challenge) -> set[int]:
 
 
 def _challenge_link(challenge: Challenge) -> str:
-    return url_for("challenges.show", slug=challenge.slug)
+    return path_for("challenges.show", slug=challenge.slug)
 
 
 def on_status_changed(challenge: Challenge, old_status, new_status, actor) -> None:
@@ -76,7 +76,7 @@ def on_proposal_submitted(proposal: Proposal, version, actor) -> None:
     notify(
         team_user_ids([proposal.id]),
         "proposal_submitted",
-        url_for("proposals.receipt", proposal_id=proposal.id),
+        path_for("proposals.receipt", proposal_id=proposal.id),
         proposal=proposal,
         challenge=proposal.challenge,
         version=version,

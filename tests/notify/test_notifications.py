@@ -1,0 +1,252 @@
+"""Notifications: who hears what, by which channel, in which language; bell, reminders, digest."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from goi.challenges import services as challenge_services
+from goi.challenges.models import ChallengeStatus
+from goi.core import clock
+from goi.core.mail import OutboxMessage
+from goi.notify.models import Channel, Notification
+from goi.notify.services import save_preferences
+from goi.proposals.models import Proposal, ProposalStatus
+from tests.conftest import log_in, post_form
+from tests.factories import make_user
+
+NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+
+
+def _values(**overrides) -> dict:
+    values = {
+        "title": "Pengendalian banjir Sungai Musi",
+        "summary": "Sistem peringatan dini banjir.",
+        "problem": "Banjir tahunan.",
+        "sector": "water",
+        "province_code": "16",
+        "regency_code": "16.71",
+        "eligible_kinds": ["industry", "academia", "community", "citizen", "investor"],
+        "opens_at": NOW,
+        "closes_at": NOW + timedelta(days=10),
+    }
+    values.update(overrides)
+    return values
+
+
+@pytest.fixture
+def challenge(db, world):
+    clock.freeze(NOW)
+    owner = world["users"]["gov_admin"]
+    challenge = challenge_services.create_challenge(owner, world["gov_verified"], _values())
+    challenge_services.publish(owner, challenge)
+    db.session.commit()
+    return challenge
+
+
+def _notifications(db, user, kind=None):
+    query = select(Notification).where(Notification.user_id == user.id)
+    if kind:
+        query = query.where(Notification.kind == kind)
+    return db.session.scalars(query).all()
+
+
+def _mails(db, user, kind=None):
+    query = select(OutboxMessage).where(OutboxMessage.recipient == user.email)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    return db.session.scalars(query).all()
+
+
+def test_addendum_reaches_followers_in_app_and_by_email_in_their_language(db, world, challenge):
+    follower_id = make_user(email="pengikut@example.id", locale="id")
+    follower_en = make_user(email="follower@example.id", locale="en")
+    stranger = make_user(email="stranger@example.id")
+    challenge_services.follow(follower_id, challenge)
+    challenge_services.follow(follower_en, challenge)
+    owner = world["users"]["gov_admin"]
+    challenge_services.publish_addendum(
+        owner, challenge, "Tenggat diperpanjang", {"closes_at": challenge.closes_at + timedelta(days=7)}
+    )
+    db.session.commit()
+    for user in (follower_id, follower_en):
+        assert len(_notifications(db, user, "addendum_published")) == 1
+        assert len(_mails(db, user, "notify_addendum_published")) == 1
+    assert _notifications(db, stranger) == []
+    subject_id = _mails(db, follower_id)[0].subject
+    subject_en = _mails(db, follower_en)[0].subject
+    assert subject_en.startswith("Addendum 1")
+    assert subject_id != subject_en and "Adendum" in subject_id
+
+
+def test_addendum_reaches_teams_with_drafts(db, world, challenge):
+    lead = make_user(email="lead@example.id")
+    db.session.add(Proposal(challenge_id=challenge.id, lead_user_id=lead.id, team_key=f"user:{lead.id}", title="Draf"))
+    db.session.flush()
+    challenge_services.publish_addendum(
+        world["users"]["gov_admin"], challenge, "Tenggat", {"closes_at": challenge.closes_at + timedelta(days=1)}
+    )
+    db.session.commit()
+    assert len(_notifications(db, lead, "addendum_published")) == 1
+
+
+def test_in_app_only_preference_sends_no_email(db, world, challenge):
+    follower = make_user(email="quiet@example.id")
+    save_preferences(follower, {"addendum_published": Channel.IN_APP})
+    challenge_services.follow(follower, challenge)
+    challenge_services.publish_addendum(
+        world["users"]["gov_admin"], challenge, "Tenggat", {"closes_at": challenge.closes_at + timedelta(days=1)}
+    )
+    db.session.commit()
+    assert len(_notifications(db, follower, "addendum_published")) == 1
+    assert _mails(db, follower) == []
+
+
+def test_email_only_preference_leaves_nothing_unread(db, world, challenge):
+    follower = make_user(email="mailonly@example.id")
+    save_preferences(follower, {"addendum_published": Channel.EMAIL})
+    challenge_services.follow(follower, challenge)
+    challenge_services.publish_addendum(
+        world["users"]["gov_admin"], challenge, "Tenggat", {"closes_at": challenge.closes_at + timedelta(days=1)}
+    )
+    db.session.commit()
+    assert [n.read_at is not None for n in _notifications(db, follower)] == [True]
+    assert len(_mails(db, follower)) == 1
+
+
+def test_daily_digest_collects_into_one_email_once(app, db, world, challenge):
+    follower = make_user(email="digest@example.id")
+    save_preferences(follower, {"addendum_published": Channel.DIGEST})
+    challenge_services.follow(follower, challenge)
+    owner = world["users"]["gov_admin"]
+    challenge_services.publish_addendum(
+        owner, challenge, "Satu", {"closes_at": challenge.closes_at + timedelta(days=1)}
+    )
+    challenge_services.publish_addendum(owner, challenge, "Dua", {"closes_at": challenge.closes_at + timedelta(days=2)})
+    db.session.commit()
+    assert _mails(db, follower) == []
+    result = app.test_cli_runner().invoke(args=["goi", "notify", "digest"])
+    assert result.exit_code == 0 and "digests queued 1" in result.output
+    mails = _mails(db, follower, "notification_digest")
+    assert len(mails) == 1
+    assert mails[0].body_text.count("/challenges/") == 2
+    result = app.test_cli_runner().invoke(args=["goi", "notify", "digest"])
+    assert "digests queued 0" in result.output
+
+
+def test_answer_reaches_only_the_asker(db, world, challenge):
+    asker = make_user(email="asker@example.id")
+    other = make_user(email="other@example.id")
+    challenge_services.follow(other, challenge)
+    question = challenge_services.ask_question(asker, challenge, "Apakah data debit tersedia?")
+    challenge_services.answer_question(world["users"]["gov_admin"], question, "Ya, lampiran 2.", publish=False)
+    db.session.commit()
+    assert len(_notifications(db, asker, "question_answered")) == 1
+    assert _notifications(db, other, "question_answered") == []
+
+
+def test_deadline_reminders_three_days_and_24_hours_each_once(app, db, world, challenge):
+    follower = make_user(email="rajin@example.id")
+    challenge_services.follow(follower, challenge)
+    submitted_lead = make_user(email="done@example.id")
+    challenge_services.follow(submitted_lead, challenge)
+    db.session.add(
+        Proposal(
+            challenge_id=challenge.id,
+            lead_user_id=submitted_lead.id,
+            team_key=f"user:{submitted_lead.id}",
+            title="Sudah dikirim",
+            status=ProposalStatus.SUBMITTED,
+        )
+    )
+    db.session.commit()
+    runner = app.test_cli_runner()
+    clock.freeze(challenge.closes_at - timedelta(days=4))
+    assert "reminded 0" in runner.invoke(args=["goi", "notify", "reminders"]).output
+    clock.freeze(challenge.closes_at - timedelta(days=2, hours=23))
+    assert "reminded 1" in runner.invoke(args=["goi", "notify", "reminders"]).output
+    assert "reminded 0" in runner.invoke(args=["goi", "notify", "reminders"]).output
+    clock.freeze(challenge.closes_at - timedelta(hours=5))
+    assert "reminded 1" in runner.invoke(args=["goi", "notify", "reminders"]).output
+    reminders = _notifications(db, follower, "deadline_reminder")
+    assert len(reminders) == 2
+    assert _notifications(db, submitted_lead, "deadline_reminder") == []
+
+
+def test_a_request_after_the_deadline_closes_the_challenge_and_tells_followers(client, db, world, challenge):
+    follower = make_user(email="watcher@example.id")
+    challenge_services.follow(follower, challenge)
+    db.session.commit()
+    clock.freeze(challenge.closes_at + timedelta(seconds=1))
+    assert client.get("/").status_code == 200
+    db.session.refresh(challenge)
+    assert challenge.status == ChallengeStatus.CLOSED
+    assert len(_notifications(db, follower, "challenge_closed")) == 1
+
+
+def test_bell_counts_unread_and_marking_read_works(client, db, world, challenge):
+    follower = make_user(email="bell@example.id")
+    challenge_services.follow(follower, challenge)
+    owner = world["users"]["gov_admin"]
+    challenge_services.publish_addendum(
+        owner, challenge, "Satu", {"closes_at": challenge.closes_at + timedelta(days=1)}
+    )
+    challenge_services.publish_addendum(owner, challenge, "Dua", {"closes_at": challenge.closes_at + timedelta(days=2)})
+    db.session.commit()
+    log_in(client, follower)
+    page = client.get("/").get_data(as_text=True)
+    assert 'data-unread="2"' in page
+    first = _notifications(db, follower)[0]
+    response = post_form(client, f"/notifications/{first.id}/read", page="/notifications")
+    assert response.status_code == 302
+    assert 'data-unread="1"' in client.get("/").get_data(as_text=True)
+    assert post_form(client, "/notifications/read-all", page="/notifications").status_code == 302
+    assert "data-unread" not in client.get("/").get_data(as_text=True)
+
+
+def test_someone_elses_notification_is_not_found(client, db, world, challenge):
+    follower = make_user(email="victim@example.id")
+    challenge_services.follow(follower, challenge)
+    challenge_services.publish_addendum(
+        world["users"]["gov_admin"], challenge, "Satu", {"closes_at": challenge.closes_at + timedelta(days=1)}
+    )
+    db.session.commit()
+    notification = _notifications(db, follower)[0]
+    log_in(client, world["users"]["user"])
+    response = post_form(client, f"/notifications/{notification.id}/read", page="/notifications")
+    assert response.status_code == 404
+    db.session.refresh(notification)
+    assert notification.read_at is None
+    assert "Satu" not in client.get("/notifications").get_data(as_text=True)
+
+
+def test_settings_page_saves_channels_and_refuses_unknown_values(client, db, world):
+    user = world["users"]["user"]
+    log_in(client, user)
+    assert client.get("/account/notifications").status_code == 200
+    response = post_form(
+        client,
+        "/account/notifications",
+        {
+            "proposal_submitted": "both",
+            "team_invitation": "in_app",
+            "question_answered": "email",
+            "addendum_published": "digest",
+            "deadline_reminder": "in_app",
+            "challenge_closed": "in_app",
+            "challenge_status": "both",
+        },
+    )
+    assert response.status_code == 302
+    from goi.notify.services import preferences_of
+
+    chosen = preferences_of([user.id])[user.id]
+    assert chosen["addendum_published"] == Channel.DIGEST and chosen["question_answered"] == Channel.EMAIL
+    response = post_form(client, "/account/notifications", {"addendum_published": "carrier-pigeon"})
+    assert response.status_code == 200
+    assert preferences_of([user.id])[user.id]["addendum_published"] == Channel.DIGEST
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/notifications")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
