@@ -63,8 +63,9 @@ def _tune_sqlite(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if not uri.startswith("sqlite"):
         return
-    options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-    connect_args = options.setdefault("connect_args", {})
+    # Copies: the dict in the settings class is shared by every app of every profile in this process.
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = options["connect_args"] = dict(options.get("connect_args") or {})
     connect_args.setdefault("timeout", 15)
     # pysqlite's own transaction handling is turned off so that BEGIN IMMEDIATE below takes effect.
     connect_args.setdefault("isolation_level", None)

@@ -122,7 +122,7 @@ def audit_log():
     query = select(AuditEvent).order_by(AuditEvent.id.desc())
     action = request.args.get("action", "").strip()
     if action:
-        query = query.where(AuditEvent.action.like(f"{action}%"))
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
     page = paginate(query, per_page=50)
     actor_ids = {event.actor_id for event in page.items if event.actor_id}
     actors = (

@@ -4,7 +4,7 @@ import json
 from datetime import datetime
 
 from flask import has_request_context, request
-from sqlalchemy import ForeignKey, Index, String, Text, event
+from sqlalchemy import DDL, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from goi.core import clock
@@ -30,6 +30,24 @@ class AuditEvent(db.Model):
     @property
     def detail(self) -> dict:
         return json.loads(self.detail_json or "{}")
+
+
+# The database itself refuses to change the log, whatever code runs (bulk statements included).
+SQLITE_GUARDS = [
+    f"CREATE TRIGGER IF NOT EXISTS audit_events_no_{verb.lower()} BEFORE {verb} ON audit_events "
+    "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"
+    for verb in ("UPDATE", "DELETE")
+]
+POSTGRESQL_GUARDS = [
+    "CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'audit events are append-only'; END $$",
+    "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events "
+    "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()",
+]
+for _statement in SQLITE_GUARDS:
+    event.listen(AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in POSTGRESQL_GUARDS:
+    event.listen(AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 
 
 @event.listens_for(AuditEvent, "before_update")

@@ -90,8 +90,9 @@ def _as_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(domain="goi.local")
-    email["Content-Language"] = message.locale
     email.set_content(message.body_text)
+    # After set_content, which clears every Content-* header.
+    email["Content-Language"] = message.locale
     return email
 
 

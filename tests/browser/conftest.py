@@ -1,0 +1,131 @@
+"""Browser fixtures: the app served on loopback from a thread, and Debian's Chromium driven by Playwright."""
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from config import TestConfig
+from goi import create_app
+from goi.core import clock
+from goi.extensions import db
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+TIMEOUT_MS = 10_000
+
+
+@dataclass
+class LiveServer:
+    """The running app: its base URL and the Flask object (for app_context() look-ups)."""
+
+    app: Flask
+    url: str
+
+
+@pytest.fixture
+def live_server(tmp_path) -> Iterator[LiveServer]:
+    app = create_app(
+        TestConfig,
+        INSTANCE_PATH=str(tmp_path / "instance"),
+        UPLOAD_PATH=str(tmp_path / "uploads"),
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/goi.sqlite3",
+    )
+    with app.app_context():
+        db.create_all()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = url  # emailed links point to this server
+    thread = threading.Thread(target=server.serve_forever, name="goi-live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app=app, url=url)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        clock.reset()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: run `make chromium` (installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class ConsoleLog:
+    """Console messages of type error and uncaught page errors, as text."""
+
+    errors: list[str] = field(default_factory=list)
+
+    def csp_violations(self) -> list[str]:
+        return [text for text in self.errors if "Content Security Policy" in text]
+
+
+@pytest.fixture
+def console() -> ConsoleLog:
+    return ConsoleLog()
+
+
+@pytest.fixture
+def page(browser, console):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            console.errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: console.errors.append(f"page error: {error}"))
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+class Screenshots:
+    """Full-page screenshots into tests/screenshots/ numbered in the order taken: 01-home.png, 02-register.png …"""
+
+    def __init__(self, page, directory: Path = SCREENSHOTS) -> None:
+        self.page = page
+        self.directory = directory
+        self.count = 0
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, name: str) -> Path:
+        self.count += 1
+        path = self.directory / f"{self.count:02d}-{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def shoot(page) -> Screenshots:
+    return Screenshots(page)
