@@ -1,0 +1,150 @@
+"""`flask goi seed-demo` on a migrated database."""
+
+import logging
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from config import TestConfig
+from goi import create_app
+from goi.accounts.models import User
+from goi.demo import DEMO_PASSWORD, DEMO_USERS, ORGANIZATIONS
+from goi.extensions import db
+from goi.orgs.models import MemberRole, Membership, Organization, OrgKind, VerificationRequest, VerificationStatus
+from tests.conftest import post_form
+
+
+@pytest.fixture(autouse=True)
+def _keep_loggers():
+    """migrations/env.py runs logging.config.fileConfig, which disables every existing logger."""
+    manager = logging.Logger.manager
+    disabled = {name: getattr(logger, "disabled", False) for name, logger in manager.loggerDict.items()}
+    root = logging.getLogger()
+    root_level, root_handlers = root.level, list(root.handlers)
+    yield
+    for name, logger in list(manager.loggerDict.items()):
+        if isinstance(logger, logging.Logger):
+            logger.disabled = disabled.get(name, False)
+    root.setLevel(root_level)
+    for handler in list(root.handlers):
+        if handler not in root_handlers:
+            root.removeHandler(handler)
+
+
+@pytest.fixture
+def demo_app(tmp_path):
+    app = create_app(
+        TestConfig,
+        INSTANCE_PATH=str(tmp_path),
+        UPLOAD_PATH=str(tmp_path / "uploads"),
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+    )
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _seed(app):
+    result = app.test_cli_runner().invoke(args=["goi", "seed-demo"])
+    assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
+    return result
+
+
+def _row_counts(app) -> dict[str, int]:
+    with app.app_context():
+        return {
+            name: db.session.scalar(select(func.count()).select_from(table))
+            for name, table in db.metadata.tables.items()
+        }
+
+
+def _org(slug: str) -> Organization:
+    organization = db.session.scalar(select(Organization).where(Organization.slug == slug))
+    assert organization is not None, f"demo organization {slug} missing"
+    return organization
+
+
+def test_seed_demo_creates_the_demo_world(demo_app):
+    result = _seed(demo_app)
+    for spec in DEMO_USERS:
+        assert spec["email"] in result.output
+    assert DEMO_PASSWORD in result.output
+    with demo_app.app_context():
+        for slug in ("pemkot-palembang", "pemkot-denpasar", "pemkot-banjarmasin"):
+            organization = _org(slug)
+            assert organization.kind == OrgKind.GOVERNMENT
+            assert organization.verified_at is not None
+            assert organization.verified_by_id is not None
+        makassar = _org("pemkot-makassar")
+        assert makassar.verified_at is None
+        requests = db.session.scalars(
+            select(VerificationRequest).where(VerificationRequest.organization_id == makassar.id)
+        ).all()
+        assert [r.status for r in requests] == [VerificationStatus.PENDING]
+        letter = Path(demo_app.config["UPLOAD_PATH"]) / requests[0].letter_stored_name
+        assert letter.read_bytes().startswith(b"%PDF-")
+        assert letter.stat().st_size == requests[0].letter_size
+
+        assert {o.slug for o in db.session.scalars(select(Organization))} >= {o["slug"] for o in ORGANIZATIONS}
+        kinds = set(db.session.scalars(select(Organization.kind)))
+        assert kinds == set(OrgKind)
+
+        users = {u.email: u for u in db.session.scalars(select(User))}
+        assert set(users) >= {spec["email"] for spec in DEMO_USERS}
+        assert all(users[spec["email"]].is_confirmed for spec in DEMO_USERS)
+        assert [u.email for u in users.values() if u.is_platform_admin] == ["admin@demo.goi.id"]
+        roles = set(db.session.scalars(select(Membership.role)))
+        assert roles == set(MemberRole)
+        members_of = {
+            email: {m.role for m in db.session.scalars(select(Membership).where(Membership.user_id == u.id))}
+            for email, u in users.items()
+        }
+        assert members_of["andi@makassar.demo.goi.id"] == {MemberRole.OWNER}
+        assert members_of["yoga@airnusantara.demo.goi.id"] == {MemberRole.MEMBER}
+        assert members_of["wayan@unud.demo.goi.id"] == {MemberRole.ADMIN}
+        assert members_of["warga@demo.goi.id"] == set()
+        assert members_of["admin@demo.goi.id"] == set()
+        for spec in ORGANIZATIONS:
+            organization = _org(spec["slug"])
+            owners = db.session.scalar(
+                select(func.count()).where(
+                    Membership.organization_id == organization.id, Membership.role == MemberRole.OWNER
+                )
+            )
+            assert owners >= 1, spec["slug"]
+
+
+def test_seed_demo_twice_changes_nothing(demo_app):
+    _seed(demo_app)
+    counts = _row_counts(demo_app)
+    files = sorted(Path(demo_app.config["UPLOAD_PATH"]).iterdir())
+    assert counts["users"] >= len(DEMO_USERS)
+    assert counts["organizations"] >= len(ORGANIZATIONS)
+    _seed(demo_app)
+    assert _row_counts(demo_app) == counts
+    assert sorted(Path(demo_app.config["UPLOAD_PATH"]).iterdir()) == files
+
+
+def test_every_demo_login_works(demo_app):
+    _seed(demo_app)
+    # No application context is pushed here, so each request starts with a fresh flask.g.
+    for spec in DEMO_USERS:
+        client = demo_app.test_client()
+        assert client.get("/account/profile").status_code == 302
+        response = post_form(client, "/login", {"email": spec["email"], "password": DEMO_PASSWORD})
+        assert response.status_code == 302, f"{spec['email']} cannot log in"
+        assert client.get("/account/profile").status_code == 200, spec["email"]
+    wrong = post_form(demo_app.test_client(), "/login", {"email": DEMO_USERS[0]["email"], "password": "salah"})
+    assert wrong.status_code == 422
+
+
+def test_demo_pages_render(demo_app):
+    _seed(demo_app)
+    client = demo_app.test_client()
+    assert client.get("/orgs").status_code == 200
+    for spec in ORGANIZATIONS:
+        assert client.get(f"/orgs/{spec['slug']}").status_code == 200, spec["slug"]
