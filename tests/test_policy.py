@@ -1,0 +1,738 @@
+"""The policy table: every endpoint has a rule, and each role gets exactly the access written down here.
+
+The expectations below are written out by hand, not read from POLICY, so a wrong rule in a view fails a test.
+"""
+
+import hashlib
+import io
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import url_for
+
+from goi.challenges import services as challenge_services
+from goi.challenges.models import SolverKind
+from goi.core import clock
+from goi.core.policy import POLICY, Rule
+from goi.core.storage import upload_root
+from goi.orgs.models import Invitation, MemberRole, Membership, OrgKind, VerificationRequest, VerificationStatus
+from goi.proposals import services as proposal_services
+from goi.proposals.models import TeamMember, TeamMemberStatus, TeamRole
+from tests import factories
+from tests.conftest import ROLES, csrf_token_from
+from tests.orgs import fresh_client
+
+ALLOW, DENY, LOGIN, HIDDEN = "allow", "deny", "login", "hidden"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+# --- the expectation table -------------------------------------------------------------------------------------------
+
+
+def expect(
+    *,
+    anonymous: str,
+    user: str,
+    org_member: str,
+    org_admin: str,
+    gov_admin_unverified: str,
+    gov_admin: str,
+    platform_admin: str,
+) -> dict[str, str]:
+    """One row of the table: the outcome for every role, each given explicitly."""
+    return {
+        "anonymous": anonymous,
+        "user": user,
+        "org_member": org_member,
+        "org_admin": org_admin,
+        "gov_admin_unverified": gov_admin_unverified,
+        "gov_admin": gov_admin,
+        "platform_admin": platform_admin,
+    }
+
+
+EVERYONE = expect(
+    anonymous=ALLOW,
+    user=ALLOW,
+    org_member=ALLOW,
+    org_admin=ALLOW,
+    gov_admin_unverified=ALLOW,
+    gov_admin=ALLOW,
+    platform_admin=ALLOW,
+)
+SIGNED_IN = expect(
+    anonymous=LOGIN,
+    user=ALLOW,
+    org_member=ALLOW,
+    org_admin=ALLOW,
+    gov_admin_unverified=ALLOW,
+    gov_admin=ALLOW,
+    platform_admin=ALLOW,
+)
+PLATFORM_ADMINS = expect(
+    anonymous=LOGIN,
+    user=DENY,
+    org_member=DENY,
+    org_admin=DENY,
+    gov_admin_unverified=DENY,
+    gov_admin=DENY,
+    platform_admin=ALLOW,
+)
+# pt-industri: org_admin is an admin, org_member a plain member; the platform admin is not a member.
+INDUSTRY_MANAGERS = expect(
+    anonymous=LOGIN,
+    user=DENY,
+    org_member=DENY,
+    org_admin=ALLOW,
+    gov_admin_unverified=DENY,
+    gov_admin=DENY,
+    platform_admin=DENY,
+)
+INDUSTRY_MEMBERS = expect(
+    anonymous=LOGIN,
+    user=DENY,
+    org_member=ALLOW,
+    org_admin=ALLOW,
+    gov_admin_unverified=DENY,
+    gov_admin=DENY,
+    platform_admin=DENY,
+)
+# pemkot-makassar (unverified government): gov_admin_unverified is its owner.
+MAKASSAR_MANAGERS = expect(
+    anonymous=LOGIN,
+    user=DENY,
+    org_member=DENY,
+    org_admin=DENY,
+    gov_admin_unverified=ALLOW,
+    gov_admin=DENY,
+    platform_admin=DENY,
+)
+# pemkot-palembang (verified government): gov_admin is its owner.
+PALEMBANG_MANAGERS = expect(
+    anonymous=LOGIN,
+    user=DENY,
+    org_member=DENY,
+    org_admin=DENY,
+    gov_admin_unverified=DENY,
+    gov_admin=ALLOW,
+    platform_admin=DENY,
+)
+# A verified organization cannot ask again: even its owner is refused the POST.
+NOBODY_SIGNED_IN = expect(
+    anonymous=LOGIN,
+    user=DENY,
+    org_member=DENY,
+    org_admin=DENY,
+    gov_admin_unverified=DENY,
+    gov_admin=DENY,
+    platform_admin=DENY,
+)
+# The verification letter of pemkot-makassar: its admins and the platform admins.
+MAKASSAR_LETTER_READERS = expect(
+    anonymous=LOGIN,
+    user=DENY,
+    org_member=DENY,
+    org_admin=DENY,
+    gov_admin_unverified=ALLOW,
+    gov_admin=DENY,
+    platform_admin=ALLOW,
+)
+# pemkab-gowa has no admin among the roles: only the platform admins read its letter.
+GOWA_LETTER_READERS = expect(
+    anonymous=LOGIN,
+    user=DENY,
+    org_member=DENY,
+    org_admin=DENY,
+    gov_admin_unverified=DENY,
+    gov_admin=DENY,
+    platform_admin=ALLOW,
+)
+# The published, sealed challenge of pemkot-palembang: gov_admin manages it, everybody else may ask questions.
+QUESTION_ASKERS = expect(
+    anonymous=LOGIN,
+    user=ALLOW,
+    org_member=ALLOW,
+    org_admin=ALLOW,
+    gov_admin_unverified=ALLOW,
+    gov_admin=DENY,
+    platform_admin=ALLOW,
+)
+# The draft proposal led by org_member with org_admin as accepted partner. Outsiders are told 404 (HIDDEN) so that
+# ids reveal nothing; the challenge's manager does not see it either while the challenge is sealed.
+PROPOSAL_TEAM_ROW = expect(
+    anonymous=LOGIN,
+    user=HIDDEN,
+    org_member=ALLOW,
+    org_admin=ALLOW,
+    gov_admin_unverified=HIDDEN,
+    gov_admin=HIDDEN,
+    platform_admin=HIDDEN,
+)
+PROPOSAL_LEAD_ROW = expect(
+    anonymous=LOGIN,
+    user=HIDDEN,
+    org_member=ALLOW,
+    org_admin=DENY,
+    gov_admin_unverified=HIDDEN,
+    gov_admin=HIDDEN,
+    platform_admin=HIDDEN,
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request of the matrix: endpoint, method, URL arguments and form data built from the samples."""
+
+    endpoint: str
+    method: str
+    expected: dict[str, str]
+    args: Callable[[dict], dict] = lambda s: {}
+    data: Callable[[dict], dict] = lambda s: {}
+    label: str = ""
+    query: dict = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.endpoint}{'@' + self.label if self.label else ''}"
+
+
+def _industry(s):
+    return {"slug": "pt-industri"}
+
+
+CASES = [
+    Case("static", "GET", EVERYONE, lambda s: {"filename": "css/app.css"}),
+    # site
+    Case("site.home", "GET", EVERYONE),
+    Case("site.set_language", "POST", EVERYONE, data=lambda s: {"language": "en", "next": "/orgs"}),
+    Case("site.person", "GET", EVERYONE, lambda s: {"user_id": s["public_user_id"]}),
+    # accounts
+    Case("accounts.register", "GET", EVERYONE),
+    Case(
+        "accounts.register",
+        "POST",
+        EVERYONE,
+        data=lambda s: {
+            "name": "Orang Baru",
+            "email": "baru@example.id",
+            "password": "a long new passphrase",
+            "confirm": "a long new passphrase",
+        },
+    ),
+    Case("accounts.confirm", "GET", EVERYONE, lambda s: {"token": "junk-token"}),
+    Case("accounts.confirm", "POST", EVERYONE, lambda s: {"token": "junk-token"}),
+    Case("accounts.resend_confirmation", "GET", EVERYONE),
+    Case("accounts.resend_confirmation", "POST", EVERYONE, data=lambda s: {"email": "nobody@example.id"}),
+    Case("accounts.login", "GET", EVERYONE),
+    Case(
+        "accounts.login", "POST", EVERYONE, data=lambda s: {"email": "nobody@example.id", "password": "wrong password"}
+    ),
+    Case("accounts.logout", "POST", SIGNED_IN),
+    Case("accounts.forgot_password", "GET", EVERYONE),
+    Case("accounts.forgot_password", "POST", EVERYONE, data=lambda s: {"email": "nobody@example.id"}),
+    Case("accounts.reset_password", "GET", EVERYONE, lambda s: {"token": "junk-token"}),
+    Case(
+        "accounts.reset_password",
+        "POST",
+        EVERYONE,
+        lambda s: {"token": "junk-token"},
+        lambda s: {"password": "a long new passphrase", "confirm": "a long new passphrase"},
+    ),
+    Case("accounts.change_password", "GET", SIGNED_IN),
+    Case(
+        "accounts.change_password",
+        "POST",
+        SIGNED_IN,
+        data=lambda s: {"current_password": "wrong", "password": "x" * 12, "confirm": "x" * 12},
+    ),
+    Case("accounts.profile", "GET", SIGNED_IN),
+    Case("accounts.profile", "POST", SIGNED_IN, data=lambda s: {"name": "Nama Baru", "languages": "id"}),
+    # organizations
+    Case("orgs.index", "GET", EVERYONE),
+    Case("orgs.create", "GET", SIGNED_IN),
+    Case("orgs.create", "POST", SIGNED_IN, data=lambda s: {"name": "Komunitas Baru", "kind": "community"}),
+    Case("orgs.show", "GET", EVERYONE, _industry),
+    Case("orgs.show", "GET", EVERYONE, lambda s: {"slug": "pemkot-makassar"}, label="makassar"),
+    Case("orgs.edit", "GET", INDUSTRY_MANAGERS, _industry),
+    Case("orgs.edit", "GET", MAKASSAR_MANAGERS, lambda s: {"slug": "pemkot-makassar"}, label="makassar"),
+    Case("orgs.edit", "GET", PALEMBANG_MANAGERS, lambda s: {"slug": "pemkot-palembang"}, label="palembang"),
+    Case("orgs.edit", "POST", INDUSTRY_MANAGERS, _industry, lambda s: {"name": "PT Diubah", "kind": "industry"}),
+    Case("orgs.members", "GET", INDUSTRY_MANAGERS, _industry),
+    Case("orgs.members", "GET", MAKASSAR_MANAGERS, lambda s: {"slug": "pemkot-makassar"}, label="makassar"),
+    Case(
+        "orgs.members",
+        "POST",
+        INDUSTRY_MANAGERS,
+        _industry,
+        lambda s: {"email": "invitee2@example.id", "role": "member"},
+    ),
+    Case(
+        "orgs.change_role",
+        "POST",
+        INDUSTRY_MANAGERS,
+        lambda s: {"slug": "pt-industri", "membership_id": s["member_membership_id"]},
+        lambda s: {"role": "admin"},
+    ),
+    Case(
+        "orgs.remove_member",
+        "POST",
+        INDUSTRY_MANAGERS,
+        lambda s: {"slug": "pt-industri", "membership_id": s["member_membership_id"]},
+    ),
+    Case(
+        "orgs.revoke_invitation",
+        "POST",
+        INDUSTRY_MANAGERS,
+        lambda s: {"slug": "pt-industri", "invitation_id": s["invitation_id"]},
+    ),
+    Case("orgs.leave", "POST", INDUSTRY_MEMBERS, _industry),
+    Case("orgs.visibility", "POST", INDUSTRY_MEMBERS, _industry, lambda s: {}),
+    Case("orgs.mine", "GET", SIGNED_IN),
+    Case("orgs.invitation", "GET", SIGNED_IN, lambda s: {"token": s["invitation_token"]}),
+    Case("orgs.invitation", "GET", SIGNED_IN, lambda s: {"token": "junk-token"}, label="junk"),
+    Case("orgs.invitation", "POST", SIGNED_IN, lambda s: {"token": s["invitation_token"]}),
+    Case("orgs.verification", "GET", MAKASSAR_MANAGERS, lambda s: {"slug": "pemkot-makassar"}),
+    Case("orgs.verification", "GET", PALEMBANG_MANAGERS, lambda s: {"slug": "pemkot-palembang"}, label="palembang"),
+    Case("orgs.verification", "GET", INDUSTRY_MANAGERS, _industry, label="industry"),
+    Case(
+        "orgs.verification",
+        "POST",
+        MAKASSAR_MANAGERS,
+        lambda s: {"slug": "pemkot-makassar"},
+        lambda s: {"official_email_domain": "makassarkota.go.id", "letter": (io.BytesIO(PDF), "surat.pdf")},
+    ),
+    Case(
+        "orgs.verification",
+        "POST",
+        NOBODY_SIGNED_IN,
+        lambda s: {"slug": "pemkot-palembang"},
+        lambda s: {"official_email_domain": "palembang.go.id", "letter": (io.BytesIO(PDF), "surat.pdf")},
+        label="palembang",
+    ),
+    Case(
+        "orgs.verification_letter",
+        "GET",
+        MAKASSAR_LETTER_READERS,
+        lambda s: {"slug": "pemkot-makassar", "request_id": s["makassar_request_id"]},
+    ),
+    Case(
+        "orgs.verification_letter",
+        "GET",
+        GOWA_LETTER_READERS,
+        lambda s: {"slug": "pemkab-gowa", "request_id": s["gowa_request_id"]},
+        label="gowa",
+    ),
+    # challenges (sample: the published challenge of pemkot-palembang)
+    Case("challenges.index", "GET", EVERYONE),
+    Case("challenges.mine", "GET", SIGNED_IN),
+    Case("challenges.show", "GET", EVERYONE, lambda s: {"slug": s["challenge_slug"]}),
+    Case("challenges.create", "GET", PALEMBANG_MANAGERS, lambda s: {"slug": "pemkot-palembang"}),
+    Case("challenges.create", "GET", NOBODY_SIGNED_IN, lambda s: {"slug": "pemkot-makassar"}, label="unverified"),
+    Case("challenges.create", "GET", NOBODY_SIGNED_IN, _industry, label="industry"),
+    Case("challenges.create", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": "pemkot-palembang"}),
+    Case("challenges.edit", "GET", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case("challenges.edit", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case("challenges.publish", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": s["draft_slug"]}),
+    Case("challenges.start_review", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case("challenges.archive", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case("challenges.decide", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case("challenges.cancel", "GET", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case(
+        "challenges.cancel",
+        "POST",
+        PALEMBANG_MANAGERS,
+        lambda s: {"slug": s["challenge_slug"]},
+        lambda s: {"reason": "Anggaran dialihkan untuk keperluan lain."},
+    ),
+    Case("challenges.new_addendum", "GET", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case("challenges.new_addendum", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case(
+        "challenges.ask_question",
+        "POST",
+        QUESTION_ASKERS,
+        lambda s: {"slug": s["challenge_slug"]},
+        lambda s: {"body": "Apakah data curah hujan tersedia?"},
+    ),
+    Case("challenges.questions", "GET", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case(
+        "challenges.answer_question",
+        "POST",
+        PALEMBANG_MANAGERS,
+        lambda s: {"slug": s["challenge_slug"], "question_id": 999999},
+        lambda s: {"answer": "Ya."},
+    ),
+    Case("challenges.follow", "POST", SIGNED_IN, lambda s: {"slug": s["challenge_slug"]}),
+    Case("challenges.unfollow", "POST", SIGNED_IN, lambda s: {"slug": s["challenge_slug"]}),
+    Case("challenges.upload_document", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case("challenges.document", "GET", EVERYONE, lambda s: {"slug": s["challenge_slug"], "document_id": 999999}),
+    Case(
+        "challenges.delete_document",
+        "POST",
+        PALEMBANG_MANAGERS,
+        lambda s: {"slug": s["challenge_slug"], "document_id": 999999},
+    ),
+    # proposals (sample: a draft of org_member with org_admin as accepted partner)
+    Case("proposals.start", "GET", SIGNED_IN, lambda s: {"slug": s["challenge_slug"]}),
+    Case("proposals.start", "POST", SIGNED_IN, lambda s: {"slug": s["challenge_slug"]}, lambda s: {"title": ""}),
+    Case("proposals.show", "GET", PROPOSAL_TEAM_ROW, lambda s: {"proposal_id": s["proposal_id"]}),
+    Case("proposals.receipt", "GET", PROPOSAL_TEAM_ROW, lambda s: {"proposal_id": s["proposal_id"]}),
+    Case(
+        "proposals.attachment",
+        "GET",
+        PROPOSAL_TEAM_ROW,
+        lambda s: {"proposal_id": s["proposal_id"], "attachment_id": 999999},
+    ),
+    Case("proposals.mine", "GET", SIGNED_IN),
+    Case("proposals.challenge_proposals", "GET", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case("proposals.edit", "GET", PROPOSAL_LEAD_ROW, lambda s: {"proposal_id": s["proposal_id"]}),
+    Case(
+        "proposals.edit",
+        "POST",
+        PROPOSAL_LEAD_ROW,
+        lambda s: {"proposal_id": s["proposal_id"]},
+        lambda s: {"title": "Judul diubah orang lain"},
+    ),
+    Case("proposals.upload", "POST", PROPOSAL_LEAD_ROW, lambda s: {"proposal_id": s["proposal_id"]}),
+    Case(
+        "proposals.remove_attachment",
+        "POST",
+        PROPOSAL_LEAD_ROW,
+        lambda s: {"proposal_id": s["proposal_id"], "attachment_id": 999999},
+    ),
+    Case("proposals.submit", "POST", PROPOSAL_LEAD_ROW, lambda s: {"proposal_id": s["proposal_id"]}),
+    Case("proposals.withdraw", "POST", PROPOSAL_LEAD_ROW, lambda s: {"proposal_id": s["proposal_id"]}),
+    Case("proposals.team", "GET", PROPOSAL_TEAM_ROW, lambda s: {"proposal_id": s["proposal_id"]}),
+    Case(
+        "proposals.invite_partner",
+        "POST",
+        PROPOSAL_LEAD_ROW,
+        lambda s: {"proposal_id": s["proposal_id"]},
+        lambda s: {"email": "partner@example.id"},
+    ),
+    Case(
+        "proposals.remove_partner",
+        "POST",
+        PROPOSAL_LEAD_ROW,
+        lambda s: {"proposal_id": s["proposal_id"], "member_id": s["partner_id"]},
+    ),
+    Case("proposals.team_invitation", "GET", SIGNED_IN, lambda s: {"token": "junk-token"}),
+    Case("proposals.team_invitation", "POST", SIGNED_IN, lambda s: {"token": "junk-token"}),
+    # notifications
+    Case("notify.index", "GET", SIGNED_IN),
+    Case("notify.mark_read", "POST", SIGNED_IN, lambda s: {"notification_id": 999999}),
+    Case("notify.mark_all_read", "POST", SIGNED_IN),
+    Case("notify.settings", "GET", SIGNED_IN),
+    Case("notify.settings", "POST", SIGNED_IN),
+    # admin
+    Case("admin.dashboard", "GET", PLATFORM_ADMINS),
+    Case("admin.verifications", "GET", PLATFORM_ADMINS),
+    Case("admin.verification", "GET", PLATFORM_ADMINS, lambda s: {"request_id": s["gowa_request_id"]}),
+    Case(
+        "admin.verification",
+        "POST",
+        PLATFORM_ADMINS,
+        lambda s: {"request_id": s["gowa_request_id"]},
+        lambda s: {"decision": "approve", "reason": ""},
+    ),
+    Case("admin.users", "GET", PLATFORM_ADMINS),
+    Case("admin.disable_user", "POST", PLATFORM_ADMINS, lambda s: {"user_id": s["target_user_id"]}),
+    Case("admin.enable_user", "POST", PLATFORM_ADMINS, lambda s: {"user_id": s["disabled_user_id"]}),
+    Case("admin.audit_log", "GET", PLATFORM_ADMINS),
+    Case("admin.verification_letter", "GET", PLATFORM_ADMINS, lambda s: {"request_id": s["gowa_request_id"]}),
+]
+
+
+# --- samples and helpers ---------------------------------------------------------------------------------------------
+
+
+def _letter_file(app) -> str:
+    stored_name = secrets.token_hex(16)
+    (upload_root() / stored_name).write_bytes(PDF)
+    return stored_name
+
+
+def _invitation(db, organization, inviter, email: str) -> tuple[Invitation, str]:
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        organization=organization,
+        email=email,
+        role=MemberRole.MEMBER,
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        invited_by_id=inviter.id,
+        created_at=clock.now(),
+        expires_at=clock.now() + timedelta(days=7),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation, token
+
+
+def _verification_request(app, db, organization, submitter, status: VerificationStatus) -> VerificationRequest:
+    request = VerificationRequest(
+        organization=organization,
+        submitted_by_id=submitter.id,
+        official_email_domain="example.go.id",
+        letter_stored_name=_letter_file(app),
+        letter_filename="surat.pdf",
+        letter_size=len(PDF),
+        status=status,
+        created_at=clock.now(),
+    )
+    db.session.add(request)
+    db.session.flush()
+    return request
+
+
+def _challenge(db, world, publish: bool, title: str):
+    """A challenge of pemkot-palembang built through the services, sealed and open for 30 days."""
+    now = clock.now()
+    values = {
+        "title": title,
+        "summary": "Kurangi genangan di pusat kota.",
+        "problem": "Genangan setelah hujan deras.",
+        "sector": "environment",
+        "province_code": "16",
+        "eligible_kinds": list(SolverKind),
+        "opens_at": now - timedelta(days=1),
+        "closes_at": now + timedelta(days=30),
+        "is_sealed": True,
+        "consortium_required": False,
+    }
+    actor = world["users"]["gov_admin"]
+    challenge = challenge_services.create_challenge(actor, world["gov_verified"], values)
+    if publish:
+        challenge_services.publish(actor, challenge)
+    db.session.flush()
+    return challenge
+
+
+@pytest.fixture
+def client(app):
+    """A client that starts each request with an empty flask.g, as a real server does."""
+    return fresh_client(app)
+
+
+@pytest.fixture
+def samples(app, db, world):
+    """The ids and tokens the URLs of the matrix need, created on top of the world."""
+    users = world["users"]
+    industry = world["industry"]
+    member_membership = next(m for m in industry.memberships if m.user_id == users["org_member"].id)
+    public_person = factories.make_user(email="publik@example.id", name="Orang Publik", is_public_profile=True)
+    target = factories.make_user(email="target@example.id", name="Akun Sasaran")
+    disabled = factories.make_user(email="disabled@example.id", name="Akun Nonaktif", is_disabled=True)
+    gowa = factories.make_org(OrgKind.GOVERNMENT, owner=users["org_owner"], slug="pemkab-gowa", name="Pemkab Gowa")
+    makassar_request = _verification_request(
+        app, db, world["gov_unverified"], users["gov_admin_unverified"], VerificationStatus.REJECTED
+    )
+    gowa_request = _verification_request(app, db, gowa, users["org_owner"], VerificationStatus.PENDING)
+    challenge = _challenge(db, world, publish=True, title="Banjir di Palembang")
+    draft = _challenge(db, world, publish=False, title="Draf Palembang")
+    proposal = proposal_services.start_proposal(users["org_member"], challenge, None, "Sistem Peringatan Banjir")
+    partner = TeamMember(
+        user_id=users["org_admin"].id,
+        email=users["org_admin"].email,
+        role=TeamRole.PARTNER,
+        status=TeamMemberStatus.ACCEPTED,
+        invited_at=clock.now(),
+        accepted_at=clock.now(),
+    )
+    proposal.members.append(partner)
+    _, invitation_token = _invitation(db, industry, users["org_admin"], "warga@example.id")
+    revocable, _ = _invitation(db, industry, users["org_admin"], "invitee@example.id")
+    db.session.commit()
+    return {
+        "public_user_id": public_person.id,
+        "target_user_id": target.id,
+        "disabled_user_id": disabled.id,
+        "member_membership_id": member_membership.id,
+        "makassar_membership_id": world["gov_unverified"].memberships[0].id,
+        "invitation_id": revocable.id,
+        "invitation_token": invitation_token,
+        "makassar_request_id": makassar_request.id,
+        "gowa_request_id": gowa_request.id,
+        "challenge_slug": challenge.slug,
+        "draft_slug": draft.slug,
+        "proposal_id": proposal.id,
+        "partner_id": partner.id,
+    }
+
+
+def url_of(app, case: Case, samples: dict) -> str:
+    with app.test_request_context():
+        return url_for(case.endpoint, **case.args(samples), **case.query)
+
+
+def snapshot(db) -> dict[str, list]:
+    """Every row of every table, to compare before and after a request."""
+    return {
+        table.name: sorted((tuple(row) for row in db.session.execute(table.select())), key=repr)
+        for table in db.metadata.sorted_tables
+    }
+
+
+def csrf_token(client) -> str:
+    return csrf_token_from(client.get("/").get_data(as_text=True))
+
+
+# --- tests -----------------------------------------------------------------------------------------------------------
+
+
+def test_every_endpoint_has_a_policy_entry(app):
+    missing = sorted({rule.endpoint for rule in app.url_map.iter_rules()} - set(POLICY))
+    assert missing == [], f"endpoints without a rule in POLICY: {missing}"
+    assert all(isinstance(POLICY[rule.endpoint], Rule) for rule in app.url_map.iter_rules())
+
+
+def test_unlisted_endpoint_is_refused(app, world, login_as):
+    """enforce_policy refuses (403) a view that was added without route(): closed by default."""
+    app.add_url_rule("/unlisted-probe", "unlisted_probe", lambda: "secret")
+    client = app.test_client()
+    assert client.get("/unlisted-probe").status_code == 403
+    assert "secret" not in client.get("/unlisted-probe").get_data(as_text=True)
+
+
+def test_matrix_covers_every_endpoint_and_method(app):
+    covered = {(case.endpoint, case.method) for case in CASES}
+    routes = {
+        (rule.endpoint, method) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert routes - covered == set(), "add these to the expectation table"
+    assert covered - routes == set(), "the table lists routes that do not exist"
+    for case in CASES:
+        assert set(case.expected) == set(ROLES), case.id
+        assert set(case.expected.values()) <= {ALLOW, DENY, LOGIN, HIDDEN}, case.id
+
+
+def _outcome_problem(response, expected: str, url: str) -> str | None:
+    """What is wrong with response for the expected outcome, or None."""
+    status = response.status_code
+    location = urlsplit(response.headers.get("Location", ""))
+    to_login = status == 302 and location.path == "/login" and "next" in parse_qs(location.query)
+    if expected == LOGIN:
+        if not to_login or parse_qs(location.query)["next"] != [url]:
+            return f"expected a redirect to /login?next={url}, got {status} {response.headers.get('Location')}"
+    elif expected == DENY:
+        if status != 403:
+            return f"expected 403, got {status}"
+    elif expected == HIDDEN:
+        if status != 404:
+            return f"expected 404, got {status}"
+    elif status in (401, 403) or status >= 500 or to_login:
+        return f"expected access, got {status} {response.headers.get('Location', '')}"
+    return None
+
+
+def _roles_in_order(case: Case) -> list[str]:
+    """Refused roles first: their requests must leave the database as it is for the roles after them."""
+    return sorted(ROLES, key=lambda role: case.expected[role] == ALLOW)
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES if c.method == "GET"])
+def test_get_matrix(app, client, db, samples, login_as, case):
+    problems = []
+    for role in ROLES:
+        login_as(role)
+        url = url_of(app, case, samples)
+        response = client.get(url)
+        response.close()
+        problem = _outcome_problem(response, case.expected[role], url)
+        if problem:
+            problems.append(f"{role}: {problem}")
+    assert problems == [], f"GET {case.endpoint}"
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES if c.method == "POST"])
+def test_post_matrix(app, client, db, samples, login_as, case):
+    problems = []
+    for role in _roles_in_order(case):
+        login_as(role)
+        url = url_of(app, case, samples)
+        payload = {**case.data(samples), "csrf_token": csrf_token(client)}
+        before = snapshot(db)
+        response = client.post(url, data=payload)
+        response.close()
+        expected = case.expected[role]
+        problem = _outcome_problem(response, expected, url)
+        if problem:
+            problems.append(f"{role}: {problem}")
+        if expected != ALLOW and snapshot(db) != before:
+            problems.append(f"{role}: the refused POST changed the database")
+    assert problems == [], f"POST {case.endpoint}"
+
+
+def test_allowed_posts_take_effect(app, client, db, samples, login_as):
+    """The allowed side of a few POSTs really acts, so the refusals above are not vacuous."""
+    login_as("org_admin")
+    token = csrf_token(client)
+    url = f"/orgs/pt-industri/members/{samples['member_membership_id']}/role"
+    assert client.post(url, data={"role": "admin", "csrf_token": token}).status_code == 302
+    assert db.session.get(Membership, samples["member_membership_id"]).role == MemberRole.ADMIN
+    login_as("platform_admin")
+    token = csrf_token(client)
+    response = client.post(
+        f"/admin/verifications/{samples['gowa_request_id']}", data={"decision": "approve", "csrf_token": token}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(VerificationRequest, samples["gowa_request_id"]).status == VerificationStatus.APPROVED
+
+
+def test_membership_of_another_organization_is_not_reachable_through_own_slug(app, client, db, samples, login_as):
+    """An admin of pemkot-makassar cannot touch a pt-industri membership by putting its id under their own slug."""
+    login_as("gov_admin_unverified")
+    token = csrf_token(client)
+    before = snapshot(db)
+    membership_id = samples["member_membership_id"]
+    role = client.post(
+        f"/orgs/pemkot-makassar/members/{membership_id}/role", data={"role": "admin", "csrf_token": token}
+    )
+    remove = client.post(f"/orgs/pemkot-makassar/members/{membership_id}/remove", data={"csrf_token": token})
+    revoke = client.post(
+        f"/orgs/pemkot-makassar/invitations/{samples['invitation_id']}/revoke", data={"csrf_token": token}
+    )
+    letter = client.get(f"/orgs/pemkot-makassar/verification/{samples['gowa_request_id']}/letter")
+    letter.close()
+    assert [role.status_code, remove.status_code, revoke.status_code, letter.status_code] == [404, 404, 404, 404]
+    assert snapshot(db) == before
+
+
+def _allowed_role(case: Case) -> str:
+    """A role the case allows, signed in when possible."""
+    allowed = [role for role in ROLES if case.expected[role] == ALLOW]
+    assert allowed, f"{case.id} allows nobody"
+    return next((role for role in allowed if role != "anonymous"), allowed[0])
+
+
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, id=c.id) for c in CASES if c.method == "POST" and ALLOW in c.expected.values()]
+)
+def test_post_without_csrf_token_is_refused(app, client, db, samples, login_as, case):
+    login_as(_allowed_role(case))
+    url = url_of(app, case, samples)
+    before = snapshot(db)
+    response = client.post(url, data=case.data(samples))
+    assert response.status_code == 400, f"POST {url} without a CSRF token answered {response.status_code}"
+    response = client.post(url, data={**case.data(samples), "csrf_token": "forged-token"})
+    assert response.status_code == 400, f"POST {url} with a forged CSRF token answered {response.status_code}"
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("role", ["anonymous", "org_member", "gov_admin_unverified", "platform_admin"])
+def test_get_handlers_do_not_change_the_database(app, client, db, samples, login_as, role):
+    login_as(role)
+    before = snapshot(db)
+    statuses = {}
+    for case in CASES:
+        if case.method != "GET":
+            continue
+        url = url_of(app, case, samples)
+        response = client.get(url)
+        response.close()
+        statuses[url] = response.status_code
+    assert all(status < 500 for status in statuses.values()), statuses
+    assert snapshot(db) == before
