@@ -161,3 +161,32 @@ def test_upgrade_on_postgresql_matches_the_models(pg_app, pg_schema):
     assert _tables(pg_app) <= {"alembic_version"}
     _flask_db(pg_app, "upgrade")
     _assert_matches_models(pg_app)
+
+
+def test_upgrading_sqlite_keeps_child_rows_of_rebuilt_tables(sqlite_app):
+    """A batch migration rebuilds a parent table; its children (ON DELETE CASCADE) must survive."""
+    _flask_db(sqlite_app, "upgrade", "e98dbf3ea5e7")
+    with sqlite_app.app_context(), db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (id, email, name, password_hash, created_at, is_platform_admin, is_disabled,"
+                " session_version, locale, headline, bio_source, bio_html, expertise, languages, is_public_profile)"
+                " VALUES (1, 'a@example.id', 'A', 'x', '2026-01-01', 0, 0, 1, 'id', '', '', '', '', 'id', 0)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO organizations (id, slug, name, kind, description_source, description_html, website,"
+                " created_at) VALUES (1, 'pt-a', 'PT A', 'industry', '', '', '', '2026-01-01')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO memberships (id, organization_id, user_id, role, is_public, created_at)"
+                " VALUES (1, 1, 1, 'owner', 1, '2026-01-01')"
+            )
+        )
+    _flask_db(sqlite_app, "upgrade")
+    with sqlite_app.app_context(), db.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM memberships")).scalar() == 1
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
