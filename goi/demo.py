@@ -172,6 +172,13 @@ _DEMO_LETTER = (
 
 def load_demo_data() -> bool:
     """Create the demo records unless they exist; True when something was created."""
+    from goi.demo_challenges import load_demo_challenges
+
+    created = _load_people_and_organizations()
+    return load_demo_challenges() or created
+
+
+def _load_people_and_organizations() -> bool:
     if db.session.scalar(select(User.id).where(User.email == DEMO_MARKER)) is not None:
         return False
     users: dict[str, User] = {}

@@ -11,6 +11,7 @@ from config import TestConfig
 from goi import create_app
 from goi.core import clock
 from goi.extensions import db as _db
+from goi.extensions import limiter
 from goi.orgs.models import MemberRole, OrgKind
 from tests import factories
 
@@ -27,6 +28,8 @@ def _fresh_request_globals(sender, **extra) -> None:
 def app(tmp_path) -> Iterator[Flask]:
     app = create_app(TestConfig, INSTANCE_PATH=str(tmp_path), UPLOAD_PATH=str(tmp_path / "uploads"))
     request_started.connect(_fresh_request_globals, app)
+    # The limiter is one object for the process; each test starts with no attempts counted.
+    limiter.reset()
     with app.app_context():
         _db.create_all()
         yield app

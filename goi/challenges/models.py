@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from goi.accounts.models import User
@@ -75,8 +75,8 @@ class Challenge(db.Model):
     metro_code: Mapped[str | None] = mapped_column(String(40), index=True)
     timezone: Mapped[str] = mapped_column(String(32), default="Asia/Jakarta")
     budget_kind: Mapped[BudgetKind] = mapped_column(_enum(BudgetKind, "budget_kind"), default=BudgetKind.BUDGET)
-    budget_min: Mapped[int | None] = mapped_column(Integer, index=True)
-    budget_max: Mapped[int | None] = mapped_column(Integer, index=True)
+    budget_min: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    budget_max: Mapped[int | None] = mapped_column(BigInteger, index=True)
     trl: Mapped[int | None]
     allow_industry: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     allow_academia: Mapped[bool] = mapped_column(Boolean, default=True, index=True)

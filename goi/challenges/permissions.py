@@ -56,6 +56,11 @@ def can_manage_challenge(user, challenge: Challenge) -> bool:
     return bool(managed_organization_ids(user) & owner_organization_ids(challenge))
 
 
+def is_challenge_owner(user) -> bool:
+    """An admin of at least one verified government organization, so an owner of its challenges."""
+    return bool(managed_organization_ids(user))
+
+
 def can_view_challenge(user, challenge: Challenge) -> bool:
     return challenge.status != ChallengeStatus.DRAFT or can_manage_challenge(user, challenge)
 

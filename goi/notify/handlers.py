@@ -83,6 +83,18 @@ def on_proposal_submitted(proposal: Proposal, version, actor) -> None:
     )
 
 
+def on_proposal_withdrawn(proposal: Proposal, actor) -> None:
+    recipients = team_user_ids([proposal.id]) - {actor.id}
+    notify(
+        recipients,
+        "proposal_withdrawn",
+        path_for("proposals.show", proposal_id=proposal.id),
+        proposal=proposal,
+        challenge=proposal.challenge,
+        actor=actor,
+    )
+
+
 def on_team_member_invited(member: TeamMember, link: str, inviter) -> None:
     from goi.accounts.services import find_user_by_email
 
@@ -126,4 +138,5 @@ def connect_handlers() -> None:
     challenge_signals.addendum_published.connect(on_addendum, weak=False)
     challenge_signals.question_answered.connect(on_question_answered, weak=False)
     proposal_signals.proposal_submitted.connect(on_proposal_submitted, weak=False)
+    proposal_signals.proposal_withdrawn.connect(on_proposal_withdrawn, weak=False)
     proposal_signals.team_member_invited.connect(on_team_member_invited, weak=False)

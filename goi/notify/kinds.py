@@ -20,6 +20,7 @@ KINDS = {
     kind.code: kind
     for kind in (
         Kind("proposal_submitted", _l("Proposal submitted (receipt)"), Channel.BOTH),
+        Kind("proposal_withdrawn", _l("Your team's proposal withdrawn"), Channel.BOTH),
         Kind("team_invitation", _l("Team invitations"), Channel.IN_APP, email_allowed=False),
         Kind("question_answered", _l("Your question answered"), Channel.BOTH),
         Kind("addendum_published", _l("Addenda to challenges you follow or answer"), Channel.BOTH),

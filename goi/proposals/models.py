@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from goi.accounts.models import User
@@ -65,7 +65,7 @@ class Proposal(db.Model):
     workplan_source: Mapped[str] = mapped_column(Text, default="")
     workplan_html: Mapped[str] = mapped_column(Text, default="")
     team_roles: Mapped[str] = mapped_column(Text, default="")
-    budget_estimate: Mapped[int | None] = mapped_column(Integer)
+    budget_estimate: Mapped[int | None] = mapped_column(BigInteger)
     trl: Mapped[int | None]
     status: Mapped[ProposalStatus] = mapped_column(
         _enum(ProposalStatus, "proposal_status"), default=ProposalStatus.DRAFT, index=True

@@ -6,6 +6,15 @@ from flask_login import current_user
 
 from goi.accounts.forms import ActionForm
 from goi.accounts.permissions import can_view_profile
+from goi.challenges.permissions import (
+    can_answer_question,
+    can_ask_question,
+    can_create_challenge,
+    can_manage_challenge,
+    can_view_challenge,
+    can_view_question,
+    is_challenge_owner,
+)
 from goi.challenges.services import status_label
 from goi.core.clock import format_in_zone
 from goi.core.html import safe
@@ -45,6 +54,13 @@ def register_template_globals(app: Flask) -> None:
         can_leave_organization=can_leave_organization,
         can_request_verification=can_request_verification,
         can_own_challenges=can_own_challenges,
+        can_create_challenge=can_create_challenge,
+        can_manage_challenge=can_manage_challenge,
+        can_view_challenge=can_view_challenge,
+        can_ask_question=can_ask_question,
+        can_view_question=can_view_question,
+        can_answer_question=can_answer_question,
+        is_challenge_owner=is_challenge_owner,
         kind_labels=KIND_LABELS,
         government_kind_labels=GOVERNMENT_KIND_LABELS,
         role_labels=ROLE_LABELS,

@@ -229,6 +229,7 @@ def test_settings_page_saves_channels_and_refuses_unknown_values(client, db, wor
         "/account/notifications",
         {
             "proposal_submitted": "both",
+            "proposal_withdrawn": "email",
             "team_invitation": "in_app",
             "question_answered": "email",
             "addendum_published": "digest",
@@ -250,3 +251,72 @@ def test_settings_page_saves_channels_and_refuses_unknown_values(client, db, wor
 def test_anonymous_is_sent_to_login(client):
     response = client.get("/notifications")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def _submitted_proposal(db, world, challenge):
+    from goi.proposals import services as proposal_services
+
+    lead = make_user(email="lead-receipt@example.id", locale="en")
+    proposal = proposal_services.start_proposal(lead, challenge, None, "Sensor muka air")
+    proposal_services.update_proposal(
+        lead,
+        proposal,
+        {
+            "title": "Sensor muka air",
+            "summary": "Ringkas.",
+            "approach": "Pendekatan.",
+            "workplan": "Rencana.",
+            "team_roles": "Ketua",
+            "budget_estimate": 5_000_000_000,
+            "trl": 5,
+            "sections": {criterion.id: "Jawaban." for criterion in challenge.criteria},
+        },
+    )
+    version = proposal_services.submit_proposal(lead, proposal)
+    db.session.commit()
+    return lead, proposal, version
+
+
+def test_submission_receipt_goes_to_the_team_only_with_time_and_hash(app, db, world, challenge):
+    follower = make_user(email="competitor@example.id")
+    challenge_services.follow(follower, challenge)
+    with app.test_request_context("/"):
+        lead, proposal, version = _submitted_proposal(db, world, challenge)
+    receipts = _mails(db, lead, "notify_proposal_submitted")
+    assert len(receipts) == 1
+    assert version.content_hash in receipts[0].body_text
+    assert "WIB" in receipts[0].body_text and "UTC" in receipts[0].body_text
+    assert receipts[0].subject.startswith("Receipt")
+    everyone_else = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.kind == "notify_proposal_submitted", OutboxMessage.recipient != lead.email
+        )
+    ).all()
+    assert everyone_else == []
+    assert _notifications(db, follower, "proposal_submitted") == []
+    assert proposal.budget_estimate == 5_000_000_000
+
+
+def test_withdrawal_tells_the_partners_not_the_lead(app, db, world, challenge):
+    from goi.proposals import services as proposal_services
+
+    from goi.proposals.models import TeamMember, TeamMemberStatus, TeamRole
+
+    with app.test_request_context("/"):
+        lead, proposal, _version = _submitted_proposal(db, world, challenge)
+        partner = make_user(email="partner@example.id")
+        db.session.add(
+            TeamMember(
+                proposal=proposal,
+                user_id=partner.id,
+                email=partner.email,
+                role=TeamRole.PARTNER,
+                status=TeamMemberStatus.ACCEPTED,
+            )
+        )
+        db.session.flush()
+        proposal_services.withdraw_proposal(lead, proposal)
+        db.session.commit()
+    assert len(_notifications(db, partner, "proposal_withdrawn")) == 1
+    assert len(_mails(db, partner, "notify_proposal_withdrawn")) == 1
+    assert _notifications(db, lead, "proposal_withdrawn") == []

@@ -1,0 +1,209 @@
+"""Read-only queries of challenges: browsing with filters, an organization's list, an owner's dashboard, Q&A."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from goi.challenges.models import Challenge, ChallengeCoOwner, ChallengeStatus, Question, SolverKind
+from goi.challenges.services import PUBLIC_STATES
+from goi.core import clock
+from goi.data import regions
+from goi.extensions import db
+from goi.orgs.models import Organization, OrgKind
+
+# Dates typed in the deadline filter are read as days in western Indonesia, where most users are.
+FILTER_DATE_ZONE = ZoneInfo("Asia/Jakarta")
+_DIRECT_STATUSES = {
+    "under_review": ChallengeStatus.UNDER_REVIEW,
+    "decided": ChallengeStatus.DECIDED,
+    "archived": ChallengeStatus.ARCHIVED,
+    "cancelled": ChallengeStatus.CANCELLED,
+}
+
+
+def _start_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=FILTER_DATE_ZONE)
+
+
+def _status_condition(status: str, now: datetime):
+    """'open' is published and not past the deadline; a published challenge past it counts as closed."""
+    if status == "open":
+        return and_(Challenge.status == ChallengeStatus.PUBLISHED, Challenge.closes_at > now)
+    if status == "closed":
+        return or_(
+            Challenge.status == ChallengeStatus.CLOSED,
+            and_(Challenge.status == ChallengeStatus.PUBLISHED, Challenge.closes_at <= now),
+        )
+    return Challenge.status == _DIRECT_STATUSES[status]
+
+
+def _province_condition(province_code: str):
+    """In the province, or a metropolitan area with a member regency there."""
+    metro_codes = [
+        metro.code
+        for metro in regions.metros()
+        if any(code.split(".", 1)[0] == province_code for code in metro.member_codes)
+    ]
+    return or_(Challenge.province_code == province_code, Challenge.metro_code.in_(metro_codes))
+
+
+def _metro_condition(metro_code: str):
+    """The metropolitan area's own challenges and those of its member regencies and cities."""
+    metro = regions.metro(metro_code)
+    members = list(metro.member_codes) if metro else []
+    return or_(Challenge.metro_code == metro_code, Challenge.regency_code.in_(members))
+
+
+def _budget_conditions(low: int | None, high: int | None) -> list:
+    """The challenge's range [min, max] (either may be missing) overlaps the asked range."""
+    conditions = []
+    if low is not None:
+        conditions.append(func.coalesce(Challenge.budget_max, Challenge.budget_min) >= low)
+    if high is not None:
+        conditions.append(func.coalesce(Challenge.budget_min, Challenge.budget_max) <= high)
+    return conditions
+
+
+def browse_query(filters: dict) -> Select:
+    """Public challenges matching validated filters (see forms.BrowseForm), sorted, owner eager-loaded."""
+    now = clock.now()
+    query = select(Challenge).where(Challenge.status.in_(PUBLIC_STATES)).options(selectinload(Challenge.owner_org))
+    if filters.get("status"):
+        query = query.where(_status_condition(filters["status"], now))
+    if filters.get("sector"):
+        query = query.where(Challenge.sector == filters["sector"])
+    if filters.get("province"):
+        query = query.where(_province_condition(filters["province"]))
+    if filters.get("metro"):
+        query = query.where(_metro_condition(filters["metro"]))
+    if filters.get("kind"):
+        query = query.where(getattr(Challenge, f"allow_{SolverKind(filters['kind']).value}").is_(True))
+    query = query.where(*_budget_conditions(filters.get("budget_min"), filters.get("budget_max")))
+    if filters.get("closes_within"):
+        query = query.where(
+            Challenge.closes_at > now, Challenge.closes_at <= now + timedelta(days=filters["closes_within"])
+        )
+    if filters.get("closes_from"):
+        query = query.where(Challenge.closes_at >= _start_of_day(filters["closes_from"]))
+    if filters.get("closes_until"):
+        query = query.where(Challenge.closes_at < _start_of_day(filters["closes_until"] + timedelta(days=1)))
+    sort = filters.get("sort", "deadline")
+    if sort == "newest":
+        order = (Challenge.published_at.desc(), Challenge.id.desc())
+    elif sort == "budget":
+        amount = func.coalesce(Challenge.budget_max, Challenge.budget_min)
+        order = (amount.is_(None), amount.desc(), Challenge.closes_at, Challenge.id)
+    else:
+        # Challenges still open come first, soonest deadline first; then the rest, latest deadline first.
+        is_open = and_(Challenge.status == ChallengeStatus.PUBLISHED, Challenge.closes_at > now)
+        order = (is_open.desc(), Challenge.closes_at, Challenge.id)
+    return query.order_by(*order)
+
+
+def organization_challenges(organization: Organization, include_drafts: bool) -> list[Challenge]:
+    """The challenges an organization owns or co-owns, newest first; drafts only when asked."""
+    co_owned = select(ChallengeCoOwner.challenge_id).where(ChallengeCoOwner.organization_id == organization.id)
+    query = (
+        select(Challenge)
+        .where(or_(Challenge.owner_org_id == organization.id, Challenge.id.in_(co_owned)))
+        .options(selectinload(Challenge.owner_org))
+        .order_by(Challenge.created_at.desc(), Challenge.id.desc())
+        .limit(100)
+    )
+    if not include_drafts:
+        query = query.where(Challenge.status.in_(PUBLIC_STATES))
+    return list(db.session.scalars(query))
+
+
+def _owned_by(organization_ids: set[int]):
+    co_owned = select(ChallengeCoOwner.challenge_id).where(ChallengeCoOwner.organization_id.in_(organization_ids))
+    return or_(Challenge.owner_org_id.in_(organization_ids), Challenge.id.in_(co_owned))
+
+
+def managed_challenges_query(organization_ids: set[int]) -> Select:
+    """The challenges of the organizations a user manages, the latest first."""
+    return (
+        select(Challenge)
+        .where(_owned_by(organization_ids))
+        .options(selectinload(Challenge.owner_org))
+        .order_by(Challenge.created_at.desc(), Challenge.id.desc())
+    )
+
+
+def status_counts(organization_ids: set[int]) -> dict[ChallengeStatus, int]:
+    """How many of those challenges are in each state, in one grouped query."""
+    rows = db.session.execute(
+        select(Challenge.status, func.count()).where(_owned_by(organization_ids)).group_by(Challenge.status)
+    )
+    counts = dict.fromkeys(ChallengeStatus, 0)
+    for status, count in rows:
+        counts[status] = count
+    return counts
+
+
+def co_owner_candidates(owner: Organization) -> list[Organization]:
+    """Verified government organizations that may co-own a challenge of owner."""
+    return list(
+        db.session.scalars(
+            select(Organization)
+            .where(
+                Organization.kind == OrgKind.GOVERNMENT,
+                Organization.verified_at.is_not(None),
+                Organization.id != owner.id,
+            )
+            .order_by(Organization.name)
+        )
+    )
+
+
+def co_owner_organizations(challenge: Challenge) -> list[Organization]:
+    return list(
+        db.session.scalars(
+            select(Organization)
+            .join(ChallengeCoOwner, ChallengeCoOwner.organization_id == Organization.id)
+            .where(ChallengeCoOwner.challenge_id == challenge.id)
+            .order_by(ChallengeCoOwner.id)
+        )
+    )
+
+
+def public_questions(challenge: Challenge) -> list[Question]:
+    """Answered questions published to everyone."""
+    return list(
+        db.session.scalars(
+            select(Question)
+            .where(
+                Question.challenge_id == challenge.id,
+                Question.is_public.is_(True),
+                Question.answered_at.is_not(None),
+            )
+            .order_by(Question.answered_at, Question.id)
+        )
+    )
+
+
+def questions_of(user, challenge: Challenge) -> list[Question]:
+    """The questions user asked about challenge, answered or not."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        db.session.scalars(
+            select(Question)
+            .where(Question.challenge_id == challenge.id, Question.asker_id == user.id)
+            .order_by(Question.asked_at, Question.id)
+        )
+    )
+
+
+def all_questions(challenge: Challenge) -> list[Question]:
+    """Every question, unanswered first, for the owners."""
+    return list(
+        db.session.scalars(
+            select(Question)
+            .where(Question.challenge_id == challenge.id)
+            .options(selectinload(Question.asker))
+            .order_by(Question.answered_at.is_not(None), Question.asked_at, Question.id)
+        )
+    )

@@ -1,0 +1,188 @@
+"""Who may see and change proposals: the one place for the sealing rule.
+
+The team (lead and accepted partners) always sees its proposal. Challenge managers and assigned reviewers see
+submitted proposals only, and for a sealed challenge only once the deadline has passed. Nobody else sees a
+proposal at all; views answer 404 so that ids do not reveal that a proposal exists.
+"""
+
+import json
+
+from flask import g
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from goi.challenges.models import Challenge, ChallengeStatus
+from goi.challenges.permissions import can_manage_challenge
+from goi.core.policy import Rule
+from goi.extensions import db
+from goi.proposals.models import (
+    Proposal,
+    ProposalAttachment,
+    ProposalStatus,
+    TeamMember,
+    TeamMemberStatus,
+)
+
+
+def proposal_by_id(proposal_id: int | None) -> Proposal | None:
+    """The proposal with this id, loaded once per request."""
+    if proposal_id is None:
+        return None
+    cache = g.setdefault("proposals_by_id", {})
+    if proposal_id not in cache:
+        cache[proposal_id] = db.session.get(Proposal, proposal_id)
+    return cache[proposal_id]
+
+
+def is_team_lead(user, proposal: Proposal) -> bool:
+    return bool(user.is_authenticated and proposal.lead_user_id == user.id)
+
+
+def is_team_member(user, proposal: Proposal) -> bool:
+    """The lead or a partner who accepted the invitation."""
+    if not user.is_authenticated:
+        return False
+    if proposal.lead_user_id == user.id:
+        return True
+    return any(member.user_id == user.id and member.status == TeamMemberStatus.ACCEPTED for member in proposal.members)
+
+
+def is_assigned_reviewer(user, proposal: Proposal) -> bool:
+    """Hook for the review domain: True when user is on the panel and assigned this proposal.
+
+    There is no reviewer model yet, so nobody is a reviewer.
+    """
+    return False
+
+
+def sealing_lifted(challenge: Challenge) -> bool:
+    """Submitted proposals may be shown to the owner: the challenge is not sealed, or its deadline has passed."""
+    return not challenge.is_sealed or challenge.deadline_passed
+
+
+def can_see_submitted_proposals(user, challenge: Challenge) -> bool:
+    """Managers of the challenge see its submitted proposals (and their count) once sealing is lifted."""
+    return user.is_authenticated and sealing_lifted(challenge) and can_manage_challenge(user, challenge)
+
+
+def can_view_proposal(user, proposal: Proposal) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_team_member(user, proposal):
+        return True
+    if proposal.status != ProposalStatus.SUBMITTED or not sealing_lifted(proposal.challenge):
+        return False
+    return can_manage_challenge(user, proposal.challenge) or is_assigned_reviewer(user, proposal)
+
+
+def can_download_attachment(user, attachment: ProposalAttachment) -> bool:
+    """The team downloads any attachment; other viewers only those of the submitted version."""
+    proposal = attachment.proposal
+    if not can_view_proposal(user, proposal):
+        return False
+    if is_team_member(user, proposal):
+        return True
+    return attachment.sha256 in submitted_attachment_hashes(proposal)
+
+
+def submitted_attachment_hashes(proposal: Proposal) -> set[str]:
+    """The sha256 of each attachment in the latest submitted version."""
+    if not proposal.versions:
+        return set()
+    return set(json.loads(proposal.versions[-1].content_json).get("attachments", []))
+
+
+def proposal_is_open(proposal: Proposal) -> bool:
+    """Before the deadline of a published challenge, by the server's clock; afterwards proposals are read-only."""
+    challenge = proposal.challenge
+    return challenge.status == ChallengeStatus.PUBLISHED and not challenge.deadline_passed
+
+
+def can_edit_proposal(user, proposal: Proposal) -> bool:
+    return is_team_lead(user, proposal) and proposal_is_open(proposal)
+
+
+def can_submit_proposal(user, proposal: Proposal) -> bool:
+    return is_team_lead(user, proposal) and proposal_is_open(proposal)
+
+
+def can_withdraw_proposal(user, proposal: Proposal) -> bool:
+    return is_team_lead(user, proposal) and proposal_is_open(proposal) and proposal.status != ProposalStatus.WITHDRAWN
+
+
+def can_manage_team(user, proposal: Proposal) -> bool:
+    return is_team_lead(user, proposal) and proposal_is_open(proposal)
+
+
+def can_start_proposal(user, challenge: Challenge) -> bool:
+    return user.is_authenticated and challenge.is_accepting_proposals
+
+
+def team_recipients(proposal: Proposal) -> list:
+    """The users who receive the proposal's emails (receipt, withdrawal): the team and nobody else."""
+    users = [proposal.lead_user]
+    for member in proposal.members:
+        if member.status == TeamMemberStatus.ACCEPTED and member.user is not None and member.user not in users:
+            users.append(member.user)
+    return users
+
+
+def own_proposal_for(user, challenge: Challenge) -> Proposal | None:
+    """The active (or else latest) proposal for challenge of a team the user belongs to."""
+    if not user.is_authenticated:
+        return None
+    query = (
+        select(Proposal)
+        .join(TeamMember, TeamMember.proposal_id == Proposal.id)
+        .where(
+            Proposal.challenge_id == challenge.id,
+            TeamMember.user_id == user.id,
+            TeamMember.status == TeamMemberStatus.ACCEPTED,
+        )
+        .order_by((Proposal.status == ProposalStatus.WITHDRAWN).asc(), Proposal.id.desc())
+        .limit(1)
+    )
+    return db.session.scalar(query)
+
+
+def visible_submitted_count(user, challenge: Challenge) -> int | None:
+    """How many proposals were submitted, for those allowed to know; None for everyone else."""
+    if not can_see_submitted_proposals(user, challenge):
+        return None
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Proposal)
+        .where(Proposal.challenge_id == challenge.id, Proposal.status == ProposalStatus.SUBMITTED)
+    )
+
+
+def visible_submitted_proposals(user, challenge: Challenge) -> list[Proposal]:
+    """The submitted proposals of challenge that user may see (none while sealed)."""
+    if not can_see_submitted_proposals(user, challenge):
+        return []
+    query = (
+        select(Proposal)
+        .options(
+            selectinload(Proposal.members),
+            selectinload(Proposal.versions),
+            selectinload(Proposal.organization),
+            selectinload(Proposal.lead_user),
+        )
+        .where(Proposal.challenge_id == challenge.id, Proposal.status == ProposalStatus.SUBMITTED)
+        .order_by(Proposal.submitted_at, Proposal.id)
+    )
+    return [proposal for proposal in db.session.scalars(query) if can_view_proposal(user, proposal)]
+
+
+def _proposal_rule(name: str, check) -> Rule:
+    def allowed(user, args: dict) -> bool:
+        proposal = proposal_by_id(args.get("proposal_id"))
+        # A missing or invisible proposal passes here so that the view answers 404, never 403.
+        return proposal is None or not can_view_proposal(user, proposal) or check(user, proposal)
+
+    return Rule(name, allowed)
+
+
+PROPOSAL_VIEWER = _proposal_rule("proposal team, or its challenge's managers once unsealed", can_view_proposal)
+PROPOSAL_TEAM = _proposal_rule("proposal team (lead and accepted partners)", is_team_member)
+PROPOSAL_LEAD = _proposal_rule("proposal team lead", is_team_lead)

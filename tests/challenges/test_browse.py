@@ -1,0 +1,240 @@
+"""Browsing /challenges: public only, each filter filters, sorting, paging, a constant number of queries."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import event
+
+from goi.challenges.models import ChallengeStatus
+from goi.extensions import db
+from goi.orgs.models import MemberRole, OrgKind
+from tests import factories
+from tests.challenges import NOW, make_challenge
+
+ROW = re.compile(r'data-challenge="([^"]+)"')
+
+
+def _slugs(client, query: str = "") -> list[str]:
+    response = client.get(f"/challenges{query}")
+    assert response.status_code == 200, response.status_code
+    return ROW.findall(response.get_data(as_text=True))
+
+
+@pytest.fixture
+def catalogue(palembang):
+    """A small set of challenges, each standing out in one filter."""
+    make = make_challenge
+    challenges = {
+        "draft": make(palembang, ChallengeStatus.DRAFT, slug="draft"),
+        "open": make(
+            palembang,
+            ChallengeStatus.PUBLISHED,
+            slug="open",
+            sector="water",
+            budget_min=100_000_000,
+            budget_max=500_000_000,
+            closes_at=NOW + timedelta(days=5),
+        ),
+        "expired": make(
+            palembang,
+            ChallengeStatus.PUBLISHED,
+            slug="expired",
+            closes_at=NOW - timedelta(hours=1),
+            opens_at=NOW - timedelta(days=10),
+        ),
+        "closed": make(
+            palembang,
+            ChallengeStatus.CLOSED,
+            slug="closed",
+            closes_at=NOW - timedelta(days=2),
+            opens_at=NOW - timedelta(days=10),
+        ),
+        "review": make(
+            palembang,
+            ChallengeStatus.UNDER_REVIEW,
+            slug="review",
+            closes_at=NOW - timedelta(days=3),
+            opens_at=NOW - timedelta(days=10),
+        ),
+        "bali": make(
+            palembang,
+            ChallengeStatus.PUBLISHED,
+            slug="bali",
+            province_code="51",
+            regency_code="51.03",
+            timezone="Asia/Makassar",
+            allow_industry=False,
+            budget_min=2_000_000_000,
+            closes_at=NOW + timedelta(days=60),
+        ),
+        "metro": make(
+            palembang,
+            ChallengeStatus.PUBLISHED,
+            slug="metro",
+            province_code=None,
+            regency_code=None,
+            metro_code="sarbagita",
+            timezone="Asia/Makassar",
+            closes_at=NOW + timedelta(days=90),
+        ),
+        "cancelled": make(
+            palembang,
+            ChallengeStatus.CANCELLED,
+            slug="cancelled",
+            cancel_reason="Batal",
+            closes_at=NOW + timedelta(days=10),
+        ),
+    }
+    db.session.commit()
+    return challenges
+
+
+def test_drafts_are_never_listed(client, catalogue, login_as):
+    assert "draft" not in _slugs(client)
+    login_as("gov_admin")
+    assert "draft" not in _slugs(client)
+    assert set(_slugs(client)) == set(catalogue) - {"draft"}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?status=open", {"open", "bali", "metro"}),
+        ("?status=closed", {"expired", "closed"}),
+        ("?status=under_review", {"review"}),
+        ("?status=cancelled", {"cancelled"}),
+        ("?sector=water", {"open"}),
+        ("?province=51", {"bali", "metro"}),
+        ("?metro=sarbagita", {"bali", "metro"}),
+        ("?metro=patungraya-agung", {"open", "expired", "closed", "review", "cancelled"}),
+        ("?kind=industry&status=open", {"open", "metro"}),
+        ("?budget_min=400000000&budget_max=600000000", {"open"}),
+        ("?budget_min=1000000000", {"bali"}),
+        ("?budget_max=50000000", set()),
+        ("?closes_within=7", {"open"}),
+        ("?closes_from=2026-12-01&closes_until=2026-12-31", {"bali"}),
+    ],
+)
+def test_each_filter_filters(client, catalogue, query, expected):
+    assert set(_slugs(client, query)) == expected
+
+
+def test_sorting(client, catalogue):
+    deadline = _slugs(client, "?status=open&sort=deadline")
+    assert deadline == ["open", "bali", "metro"]
+    assert _slugs(client, "?sort=budget")[:2] == ["bali", "open"]
+    assert _slugs(client)[:3] == ["open", "bali", "metro"]  # open challenges first, soonest deadline first
+
+
+def test_invalid_filters_are_ignored_with_a_message(client, catalogue):
+    response = client.get("/challenges?status=bogus&budget_min=abc&closes_from=kemarin&sort=x&province=99")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "ignored-filters" in html
+    assert set(ROW.findall(html)) == set(catalogue) - {"draft"}
+
+
+def test_bad_page_numbers_answer_404(client, catalogue):
+    assert client.get("/challenges?page=abc").status_code == 404
+    assert client.get("/challenges?page=9").status_code == 404
+
+
+def test_empty_state(client, db):
+    html = client.get("/challenges").get_data(as_text=True)
+    assert "empty-state" in html and "data-challenge" not in html
+
+
+def test_pagination(client, palembang):
+    for number in range(25):
+        make_challenge(palembang, ChallengeStatus.PUBLISHED, closes_at=NOW + timedelta(days=number + 1))
+    db.session.commit()
+    first, second = _slugs(client), _slugs(client, "?page=2")
+    assert len(first) == 20 and len(second) == 5 and not set(first) & set(second)
+    assert 'rel="next"' in client.get("/challenges").get_data(as_text=True)
+
+
+def _count_queries(client, query: str = "") -> int:
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = db.engine
+    client.get(f"/challenges{query}")  # warm-up: work done once per process or per day is not counted
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(f"/challenges{query}").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_challenges(client, palembang):
+    owners = [palembang] + [
+        factories.make_org(OrgKind.GOVERNMENT, verified=True, slug=f"pemkab-{number}") for number in range(4)
+    ]
+    for number in range(3):
+        make_challenge(owners[number % len(owners)], ChallengeStatus.PUBLISHED)
+    db.session.commit()
+    db.session.expire_all()
+    few = _count_queries(client)
+    for number in range(27):
+        make_challenge(owners[number % len(owners)], ChallengeStatus.PUBLISHED)
+    db.session.commit()
+    db.session.expire_all()
+    many = _count_queries(client)
+    assert few == many
+
+
+def test_organization_page_lists_its_challenges(client, login_as, palembang, world):
+    published = make_challenge(palembang, ChallengeStatus.PUBLISHED, slug="terbit")
+    draft = make_challenge(palembang, ChallengeStatus.DRAFT, slug="konsep")
+    db.session.commit()
+    assert _org_rows(client) == {published.slug}
+    login_as("user")
+    assert _org_rows(client) == {published.slug}
+    login_as("gov_admin")
+    assert _org_rows(client) == {published.slug, draft.slug}
+    assert "/orgs/pemkot-palembang/challenges/new" in client.get("/orgs/pemkot-palembang").get_data(as_text=True)
+
+
+def _org_rows(client) -> set[str]:
+    return set(ROW.findall(client.get("/orgs/pemkot-palembang").get_data(as_text=True)))
+
+
+def test_my_challenges_counts_per_state(client, login_as, palembang, world):
+    for status in (ChallengeStatus.DRAFT, ChallengeStatus.PUBLISHED, ChallengeStatus.PUBLISHED, ChallengeStatus.CLOSED):
+        make_challenge(palembang, status)
+    other = factories.make_org(OrgKind.GOVERNMENT, verified=True, slug="pemkot-lain")
+    make_challenge(other, ChallengeStatus.PUBLISHED)
+    db.session.commit()
+    login_as("gov_admin")
+    html = client.get("/account/challenges").get_data(as_text=True)
+    assert 'data-status="draft" data-count="1"' in html
+    assert 'data-status="published" data-count="2"' in html
+    assert 'data-status="closed" data-count="1"' in html
+    assert len(ROW.findall(html)) == 4
+    assert 'href="/account/challenges"' in html  # the nav link for challenge owners
+
+
+def test_my_challenges_for_someone_who_owns_none(client, login_as, world):
+    member = factories.make_user(email="staf@palembang.go.id")
+    factories.add_member(world["gov_verified"], member, MemberRole.MEMBER)
+    db.session.commit()
+    login_as("user")
+    html = client.get("/account/challenges").get_data(as_text=True)
+    assert "empty-state" in html and 'href="/account/challenges"' not in html.split("<main")[0]
+
+
+def test_budget_shown_in_rupiah(client, palembang):
+    make_challenge(
+        palembang,
+        ChallengeStatus.PUBLISHED,
+        budget_min=1_500_000_000,
+        budget_max=2_000_000_000,
+        closes_at=datetime(2026, 12, 31, 16, 59, tzinfo=UTC),
+    )
+    db.session.commit()
+    html = client.get("/challenges").get_data(as_text=True)
+    assert "Rp 1.500.000.000 – Rp 2.000.000.000" in html and "2026-12-31 23:59 WIB" in html
