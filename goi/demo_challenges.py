@@ -47,7 +47,8 @@ DEMO_CHALLENGES = [
         ref=MARKER_REF,
         org="pemkot-palembang",
         title="Sistem peringatan dini banjir di DAS Sungai Musi",
-        summary="Sensor muka air dan curah hujan yang memberi peringatan dini banjir kepada warga bantaran Sungai Musi.",
+        summary="Sensor muka air dan curah hujan yang memberi peringatan dini banjir kepada warga bantaran "
+        "Sungai Musi.",
         problem="Setiap musim hujan, permukiman di bantaran **Sungai Musi** dan anak-anak sungainya tergenang. "
         "Peringatan datang terlambat karena data muka air masih dicatat manual.\n\n"
         "- 14 kelurahan rawan banjir\n- waktu tanggap rata-rata lebih dari 6 jam",
