@@ -47,6 +47,20 @@ def owner_organization_ids(challenge: Challenge) -> set[int]:
     return {challenge.owner_org_id, *co_owner_ids}
 
 
+def belongs_to_owner(user, challenge: Challenge) -> bool:
+    """Whether the user is a member (any role) of an owner or co-owner organization: a conflict of interest."""
+    if not user.is_authenticated:
+        return False
+    return (
+        db.session.scalar(
+            select(Membership.id)
+            .where(Membership.user_id == user.id, Membership.organization_id.in_(owner_organization_ids(challenge)))
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def can_create_challenge(user, organization: Organization) -> bool:
     return can_own_challenges(user, organization)
 

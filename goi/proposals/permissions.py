@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from goi.challenges.models import Challenge, ChallengeStatus
-from goi.challenges.permissions import can_manage_challenge
+from goi.challenges.permissions import belongs_to_owner, can_manage_challenge
 from goi.core.policy import Rule
 from goi.extensions import db
 from goi.proposals.models import (
@@ -115,7 +115,7 @@ def can_manage_team(user, proposal: Proposal) -> bool:
 
 
 def can_start_proposal(user, challenge: Challenge) -> bool:
-    return user.is_authenticated and challenge.is_accepting_proposals
+    return user.is_authenticated and challenge.is_accepting_proposals and not belongs_to_owner(user, challenge)
 
 
 def team_recipients(proposal: Proposal) -> list:

@@ -14,6 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from goi.accounts.models import User
 from goi.challenges.models import Challenge, SolverKind
+from goi.challenges.permissions import belongs_to_owner
 from goi.core import audit, clock
 from goi.core.errors import DomainError, NotAllowed
 from goi.core.html import render_markdown
@@ -123,6 +124,11 @@ def _require_open(proposal: Proposal) -> None:
         raise DomainError(_("The deadline has passed; the proposal can no longer be changed."))
 
 
+def _refuse_insiders(user: User, challenge: Challenge) -> None:
+    if belongs_to_owner(user, challenge):
+        raise NotAllowed(_("Members of the organizations that own this challenge cannot submit proposals to it."))
+
+
 def check_eligibility(challenge: Challenge, organization: Organization | None) -> None:
     """The kind of solver must be one the challenge allows; a proposal without organization is a citizen's."""
     if organization is None:
@@ -170,6 +176,7 @@ def start_proposal(user: User, challenge: Challenge, organization: Organization 
     """A new draft for the team, or the team's active proposal when it already has one (a repeated click)."""
     if not challenge.is_accepting_proposals:
         raise DomainError(_("This challenge is not accepting proposals."))
+    _refuse_insiders(user, challenge)
     if organization is not None and organization not in solver_organizations(user):
         raise NotAllowed(_("You can only propose for an organization you belong to."), field="team")
     check_eligibility(challenge, organization)
@@ -368,6 +375,20 @@ def submission_problems(proposal: Proposal) -> list[str]:
         check_eligibility(challenge, proposal.organization)
     except DomainError as error:
         problems.append(error.message)
+    insiders = [
+        member.user.name
+        for member in proposal.members
+        if member.status == TeamMemberStatus.ACCEPTED
+        and member.user is not None
+        and belongs_to_owner(member.user, challenge)
+    ]
+    if insiders:
+        problems.append(
+            _(
+                "%(names)s belong to an organization that owns this challenge and cannot be on a team for it.",
+                names=", ".join(insiders),
+            )
+        )
     required = {
         _("summary"): proposal.summary,
         _("approach"): proposal.approach_source.strip(),

@@ -129,3 +129,59 @@ class Screenshots:
 @pytest.fixture
 def shoot(page) -> Screenshots:
     return Screenshots(page)
+
+
+def _record_console(page, console: ConsoleLog) -> None:
+    """Collect page's console errors and uncaught errors into console."""
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            console.errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: console.errors.append(f"page error: {error}"))
+
+
+@pytest.fixture
+def new_page(browser, console):
+    """A factory of pages, each in its own browser context (own cookies), for flows with several users.
+
+    Every page reports into the same `console` log; the contexts are closed at teardown.
+    """
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        _record_console(page, console)
+        return page
+
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            context.close()
+
+
+class SeriesScreenshots:
+    """Full-page screenshots of any page into one numbered series: challenge-01-login.png, challenge-02-org.png …"""
+
+    def __init__(self, prefix: str, directory: Path = SCREENSHOTS) -> None:
+        self.prefix = prefix
+        self.directory = directory
+        self.count = 0
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, page, name: str) -> Path:
+        self.count += 1
+        path = self.directory / f"{self.prefix}-{self.count:02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def shoot_series():
+    """A factory: shoot_series("challenge") gives a SeriesScreenshots with that file-name prefix."""
+    return SeriesScreenshots

@@ -299,7 +299,6 @@ def test_submission_receipt_goes_to_the_team_only_with_time_and_hash(app, db, wo
 
 def test_withdrawal_tells_the_partners_not_the_lead(app, db, world, challenge):
     from goi.proposals import services as proposal_services
-
     from goi.proposals.models import TeamMember, TeamMemberStatus, TeamRole
 
     with app.test_request_context("/"):

@@ -312,3 +312,45 @@ def test_investor_org_allowed_only_when_investors_are(db, make_challenge, world)
     assert check_eligibility(make_challenge(title="Satu"), investor) is None
     with pytest.raises(DomainError):
         check_eligibility(make_challenge(title="Dua", eligible_kinds=[SolverKind.CITIZEN]), investor)
+
+
+def test_members_of_the_owner_organization_cannot_propose(app, db, world):
+    """A conflict of interest: the owner's own staff may not answer their challenge, alone or in a team."""
+    from goi.challenges import services as challenge_services
+    from goi.core.errors import DomainError
+    from goi.orgs.models import MemberRole
+    from goi.proposals import services as proposal_services
+    from goi.proposals.models import TeamMember, TeamMemberStatus, TeamRole
+    from goi.proposals.permissions import can_start_proposal
+    from tests.factories import add_member, make_user
+
+    challenge = challenge_services.create_challenge(
+        world["users"]["gov_admin"],
+        world["gov_verified"],
+        {
+            "title": "Konflik kepentingan",
+            "summary": "Uji.",
+            "sector": "water",
+            "province_code": "16",
+            "regency_code": "16.71",
+            "eligible_kinds": ["industry", "citizen"],
+            "opens_at": clock.now(),
+            "closes_at": clock.now() + timedelta(days=5),
+        },
+    )
+    challenge_services.publish(world["users"]["gov_admin"], challenge)
+    staff = make_user(email="staf@palembang.go.id")
+    add_member(world["gov_verified"], staff, MemberRole.MEMBER)
+    db.session.commit()
+    assert not can_start_proposal(staff, challenge)
+    assert can_start_proposal(world["users"]["user"], challenge)
+    with pytest.raises(DomainError):
+        proposal_services.start_proposal(staff, challenge, None, "Usulan orang dalam")
+    outsider = world["users"]["user"]
+    proposal = proposal_services.start_proposal(outsider, challenge, None, "Usulan warga")
+    proposal.members.append(
+        TeamMember(user_id=staff.id, email=staff.email, role=TeamRole.PARTNER, status=TeamMemberStatus.ACCEPTED)
+    )
+    db.session.flush()
+    problems = proposal_services.submission_problems(proposal)
+    assert any(staff.name in problem for problem in problems)
