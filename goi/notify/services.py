@@ -2,13 +2,14 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
 
 from goi.accounts.models import User
 from goi.core import clock
-from goi.core.mail import add_to_outbox, render_message
+from goi.core.mail import OutboxMessage, add_to_outbox, render_message
 from goi.extensions import db
 from goi.notify.kinds import KINDS
 from goi.notify.models import Channel, Notification, NotificationPreference
@@ -118,8 +119,20 @@ def save_preferences(user: User, channels: dict[str, Channel]) -> None:
             row.channel = channel
 
 
+DIGEST_INTERVAL = timedelta(hours=23)
+
+
+def _last_digests(emails: list[str]) -> dict[str, datetime]:
+    rows = db.session.execute(
+        select(OutboxMessage.recipient, func.max(OutboxMessage.created_at))
+        .where(OutboxMessage.kind == "notification_digest", OutboxMessage.recipient.in_(emails))
+        .group_by(OutboxMessage.recipient)
+    ).all()
+    return {recipient: (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) for recipient, moment in rows}
+
+
 def send_digests() -> int:
-    """One email per user with everything of their digest kinds not yet digested; returns emails queued."""
+    """One email a day per user with everything of their digest kinds not yet digested; returns emails queued."""
     preferences = db.session.scalars(
         select(NotificationPreference).where(NotificationPreference.channel == Channel.DIGEST)
     ).all()
@@ -129,10 +142,13 @@ def send_digests() -> int:
     if not kinds_by_user:
         return 0
     users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(list(kinds_by_user))))}
+    last = _last_digests([user.email for user in users.values()])
     queued = 0
     for user_id, kinds in kinds_by_user.items():
         user = users.get(user_id)
         if user is None or user.is_disabled:
+            continue
+        if user.email in last and clock.now() - last[user.email] < DIGEST_INTERVAL:
             continue
         items = list(
             db.session.scalars(

@@ -319,3 +319,23 @@ def test_withdrawal_tells_the_partners_not_the_lead(app, db, world, challenge):
     assert len(_notifications(db, partner, "proposal_withdrawn")) == 1
     assert len(_mails(db, partner, "notify_proposal_withdrawn")) == 1
     assert _notifications(db, lead, "proposal_withdrawn") == []
+
+
+def test_a_second_digest_waits_a_day(app, db, world, challenge):
+    follower = make_user(email="daily@example.id")
+    save_preferences(follower, {"addendum_published": Channel.DIGEST})
+    challenge_services.follow(follower, challenge)
+    owner = world["users"]["gov_admin"]
+    challenge_services.publish_addendum(
+        owner, challenge, "Satu", {"closes_at": challenge.closes_at + timedelta(days=1)}
+    )
+    db.session.commit()
+    runner = app.test_cli_runner()
+    assert "digests queued 1" in runner.invoke(args=["goi", "notify", "digest"]).output
+    challenge_services.publish_addendum(owner, challenge, "Dua", {"closes_at": challenge.closes_at + timedelta(days=1)})
+    db.session.commit()
+    clock.freeze(NOW + timedelta(hours=2))
+    assert "digests queued 0" in runner.invoke(args=["goi", "notify", "digest"]).output
+    clock.freeze(NOW + timedelta(hours=24))
+    assert "digests queued 1" in runner.invoke(args=["goi", "notify", "digest"]).output
+    assert len(_mails(db, follower, "notification_digest")) == 2
