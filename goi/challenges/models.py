@@ -3,12 +3,12 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from goi.accounts.models import User
 from goi.core import clock
-from goi.core.types import UTCDateTime
+from goi.core.types import UTCDateTime, string_enum
 from goi.extensions import db
 from goi.orgs.models import Organization
 
@@ -41,10 +41,6 @@ class BudgetKind(enum.StrEnum):
     PRIZE = "prize"
 
 
-def _enum(kind: type[enum.Enum], name: str) -> Enum:
-    return Enum(kind, name=name, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
-
-
 class Challenge(db.Model):
     """A problem a government publishes for solvers, with its rules and timeline."""
 
@@ -74,7 +70,7 @@ class Challenge(db.Model):
     regency_code: Mapped[str | None] = mapped_column(String(5), index=True)
     metro_code: Mapped[str | None] = mapped_column(String(40), index=True)
     timezone: Mapped[str] = mapped_column(String(32), default="Asia/Jakarta")
-    budget_kind: Mapped[BudgetKind] = mapped_column(_enum(BudgetKind, "budget_kind"), default=BudgetKind.BUDGET)
+    budget_kind: Mapped[BudgetKind] = mapped_column(string_enum(BudgetKind, "budget_kind"), default=BudgetKind.BUDGET)
     budget_min: Mapped[int | None] = mapped_column(BigInteger, index=True)
     budget_max: Mapped[int | None] = mapped_column(BigInteger, index=True)
     trl: Mapped[int | None]
@@ -91,9 +87,9 @@ class Challenge(db.Model):
     score_scale: Mapped[int] = mapped_column(default=5)
     is_sealed: Mapped[bool] = mapped_column(Boolean, default=True)
     status: Mapped[ChallengeStatus] = mapped_column(
-        _enum(ChallengeStatus, "challenge_status"), default=ChallengeStatus.DRAFT, index=True
+        string_enum(ChallengeStatus, "challenge_status"), default=ChallengeStatus.DRAFT, index=True
     )
-    outcome: Mapped[ChallengeOutcome | None] = mapped_column(_enum(ChallengeOutcome, "challenge_outcome"))
+    outcome: Mapped[ChallengeOutcome | None] = mapped_column(string_enum(ChallengeOutcome, "challenge_outcome"))
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)

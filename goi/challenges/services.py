@@ -1,8 +1,6 @@
 """Challenge rules: creation, criteria, the state machine, addenda, questions, following."""
 
 import json
-import re
-import unicodedata
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -23,7 +21,7 @@ from goi.challenges.models import (
     Question,
     SolverKind,
 )
-from goi.core import audit, clock
+from goi.core import audit, clock, slugs
 from goi.core.errors import DomainError
 from goi.core.html import render_markdown
 from goi.core.storage import StoredFile
@@ -62,20 +60,8 @@ def default_criteria() -> list[dict]:
     ]
 
 
-def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:70] or "tantangan"
-
-
 def unique_slug(title: str) -> str:
-    base = slugify(title)
-    taken = set(db.session.scalars(select(Challenge.slug).where(Challenge.slug.like(f"{base}%"))))
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+    return slugs.unique_slug(Challenge.slug, title, fallback="tantangan", limit=70)
 
 
 def validate_criteria(criteria: list[dict]) -> None:

@@ -1,8 +1,9 @@
 """Column types shared by every domain."""
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -26,3 +27,10 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def string_enum(kind: type[enum.Enum], name: str) -> Enum:
+    """An enum stored as its values in a short string column, the same on SQLite and PostgreSQL."""
+    return Enum(
+        kind, name=name, native_enum=False, length=16, values_callable=lambda members: [m.value for m in members]
+    )

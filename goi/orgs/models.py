@@ -3,12 +3,12 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from goi.accounts.models import User
 from goi.core import clock
-from goi.core.types import UTCDateTime
+from goi.core.types import UTCDateTime, string_enum
 from goi.extensions import db
 
 
@@ -40,10 +40,6 @@ class VerificationStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
-def _enum(kind: type[enum.Enum], name: str) -> Enum:
-    return Enum(kind, name=name, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
-
-
 class Organization(db.Model):
     """A government, company, university, community or investor acting on the platform."""
 
@@ -54,8 +50,8 @@ class Organization(db.Model):
     # The key of an organization in imported files (`flask goi import`).
     ref: Mapped[str | None] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(160), index=True)
-    kind: Mapped[OrgKind] = mapped_column(_enum(OrgKind, "org_kind"), index=True)
-    government_kind: Mapped[GovernmentKind | None] = mapped_column(_enum(GovernmentKind, "government_kind"))
+    kind: Mapped[OrgKind] = mapped_column(string_enum(OrgKind, "org_kind"), index=True)
+    government_kind: Mapped[GovernmentKind | None] = mapped_column(string_enum(GovernmentKind, "government_kind"))
     description_source: Mapped[str] = mapped_column(Text, default="")
     description_html: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str] = mapped_column(String(300), default="")
@@ -90,7 +86,7 @@ class Membership(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[MemberRole] = mapped_column(_enum(MemberRole, "member_role"))
+    role: Mapped[MemberRole] = mapped_column(string_enum(MemberRole, "member_role"))
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
@@ -111,7 +107,7 @@ class Invitation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254))
-    role: Mapped[MemberRole] = mapped_column(_enum(MemberRole, "member_role"))
+    role: Mapped[MemberRole] = mapped_column(string_enum(MemberRole, "member_role"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -140,7 +136,7 @@ class VerificationRequest(db.Model):
     letter_filename: Mapped[str] = mapped_column(String(160))
     letter_size: Mapped[int]
     status: Mapped[VerificationStatus] = mapped_column(
-        _enum(VerificationStatus, "verification_status"), default=VerificationStatus.PENDING, index=True
+        string_enum(VerificationStatus, "verification_status"), default=VerificationStatus.PENDING, index=True
     )
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)

@@ -1,9 +1,6 @@
 """Organization rules: creation, members, invitations, verification."""
 
-import hashlib
-import re
 import secrets
-import unicodedata
 from datetime import timedelta
 
 from flask import current_app, url_for
@@ -12,11 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from goi.accounts.models import User
-from goi.core import audit, clock
+from goi.core import audit, clock, slugs
 from goi.core.errors import DomainError
 from goi.core.html import render_markdown
 from goi.core.mail import queue_mail
 from goi.core.storage import StoredFile
+from goi.core.tokens import hash_token
 from goi.extensions import db
 from goi.orgs.models import (
     Invitation,
@@ -29,21 +27,8 @@ from goi.orgs.models import (
 )
 
 
-def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:60] or "organisasi"
-
-
 def unique_slug(name: str) -> str:
-    base = slugify(name)
-    taken = set(db.session.scalars(select(Organization.slug).where(Organization.slug.like(f"{base}%"))))
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+    return slugs.unique_slug(Organization.slug, name, fallback="organisasi")
 
 
 def _apply_fields(organization: Organization, values: dict) -> None:
@@ -138,10 +123,6 @@ def _actor_membership(actor: User, organization: Organization) -> Membership:
     return membership
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def invite_member(actor: User, organization: Organization, email: str, role: MemberRole) -> Invitation:
     """Record an invitation and queue its email; only owners invite owners."""
     acting = _actor_membership(actor, organization)
@@ -169,7 +150,7 @@ def invite_member(actor: User, organization: Organization, email: str, role: Mem
         organization=organization,
         email=email,
         role=role,
-        token_hash=_token_hash(token),
+        token_hash=hash_token(token),
         invited_by_id=actor.id,
         created_at=clock.now(),
         expires_at=clock.now() + timedelta(days=current_app.config["INVITATION_MAX_AGE_DAYS"]),
@@ -199,7 +180,7 @@ def invite_member(actor: User, organization: Organization, email: str, role: Mem
 
 
 def invitation_for_token(token: str) -> Invitation | None:
-    return db.session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
 
 
 def accept_invitation(user: User, token: str) -> Membership:

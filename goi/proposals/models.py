@@ -3,13 +3,13 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from goi.accounts.models import User
 from goi.challenges.models import Challenge, Criterion
 from goi.core import clock
-from goi.core.types import UTCDateTime
+from goi.core.types import UTCDateTime, string_enum
 from goi.extensions import db
 from goi.orgs.models import Organization
 
@@ -29,10 +29,6 @@ class TeamMemberStatus(enum.StrEnum):
     INVITED = "invited"
     ACCEPTED = "accepted"
     DECLINED = "declined"
-
-
-def _enum(kind: type[enum.Enum], name: str) -> Enum:
-    return Enum(kind, name=name, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class Proposal(db.Model):
@@ -68,7 +64,7 @@ class Proposal(db.Model):
     budget_estimate: Mapped[int | None] = mapped_column(BigInteger)
     trl: Mapped[int | None]
     status: Mapped[ProposalStatus] = mapped_column(
-        _enum(ProposalStatus, "proposal_status"), default=ProposalStatus.DRAFT, index=True
+        string_enum(ProposalStatus, "proposal_status"), default=ProposalStatus.DRAFT, index=True
     )
     version: Mapped[int] = mapped_column(default=0)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -121,9 +117,9 @@ class TeamMember(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     email: Mapped[str] = mapped_column(String(254))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
-    role: Mapped[TeamRole] = mapped_column(_enum(TeamRole, "team_role"))
+    role: Mapped[TeamRole] = mapped_column(string_enum(TeamRole, "team_role"))
     responsibility: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[TeamMemberStatus] = mapped_column(_enum(TeamMemberStatus, "team_member_status"))
+    status: Mapped[TeamMemberStatus] = mapped_column(string_enum(TeamMemberStatus, "team_member_status"))
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

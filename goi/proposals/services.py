@@ -20,6 +20,7 @@ from goi.core.errors import DomainError, NotAllowed
 from goi.core.html import render_markdown
 from goi.core.mail import queue_mail
 from goi.core.storage import DOCUMENT_TYPES, remove_upload, save_upload, upload_root
+from goi.core.tokens import hash_token
 from goi.extensions import db
 from goi.orgs.models import Membership, Organization, OrgKind
 from goi.proposals import signals
@@ -498,10 +499,6 @@ def version_content(version: ProposalVersion) -> dict:
 # --- team -------------------------------------------------------------------------------------------------------------
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def invite_partner(
     user: User, proposal: Proposal, email: str, responsibility: str, organization: Organization | None
 ) -> TeamMember:
@@ -524,7 +521,7 @@ def invite_partner(
     member.organization = organization
     member.responsibility = responsibility.strip()[:200]
     member.status = TeamMemberStatus.INVITED
-    member.token_hash = _token_hash(token)
+    member.token_hash = hash_token(token)
     member.invited_at = clock.now()
     member.accepted_at = None
     db.session.flush()
@@ -548,7 +545,7 @@ def invite_partner(
 
 
 def member_for_token(token: str) -> TeamMember | None:
-    member = db.session.scalar(select(TeamMember).where(TeamMember.token_hash == _token_hash(token)))
+    member = db.session.scalar(select(TeamMember).where(TeamMember.token_hash == hash_token(token)))
     if member is None or member.status != TeamMemberStatus.INVITED:
         return None
     return member

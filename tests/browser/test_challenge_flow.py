@@ -104,7 +104,11 @@ def test_challenge_question_proposal_sealed(live_server, new_page, console, shoo
     form.locator("#closes_at").fill(_wita_input(closes))
     expect(form.locator(".timeline-zone")).to_have_attribute("data-zone", WITA)
     expect(form.locator("#is_sealed")).to_be_checked()
-    weights = [int(value) for value in form.locator('input[name$="-weight"]').evaluate_all("els => els.map(e => e.value)") if value]
+    weights = [
+        int(value)
+        for value in form.locator('input[name$="-weight"]').evaluate_all("els => els.map(e => e.value)")
+        if value
+    ]
     assert sum(weights) == 100 and len(weights) >= 2, weights
     shoot(andi, "challenge-form-filled")
     form.locator("button[type=submit]").click()
@@ -210,6 +214,8 @@ def test_challenge_question_proposal_sealed(live_server, new_page, console, shoo
     content.locator("button[type=submit]").click()
     expect(budi).to_have_url(re.compile(re.escape(proposal_path) + "$"))
     expect(budi.locator("#submission-problems")).to_have_count(0)
+    roles = budi.locator("#main aside dd").filter(has_text="Rina")
+    assert roles.evaluate("e => getComputedStyle(e).whiteSpace") == "pre-line"  # line breaks kept, no style=""
     shoot(budi, "proposal-saved")
     budi.locator(f'form[action="{proposal_path}/submit"] button[type=submit]').click()
 

@@ -297,6 +297,7 @@ def test_withdrawn_cannot_come_back_while_the_team_has_another_active_proposal(c
     post_form(client, f"/proposals/{old.id}/withdraw", page="/")
     new = make_proposal(db, challenge, lead, title="Baru")
     assert new.id != old.id
+    client.set_cookie("goi_lang", "en")
     response = submit(client, old)
     assert response.status_code == 422
     assert "already has another active proposal" in response.get_data(as_text=True)
