@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export GOI_CONFIG ?= development
 
-.PHONY: run test install install-test translations migrate demo lint chromium clean messages
+.PHONY: run test install install-test translations migrate demo lint chromium clean messages bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,9 @@ lint: install-test
 
 test: install-test translations chromium lint
 	$(BIN)/python -m pytest -q
+
+bench: install translations
+	$(BIN)/python -m bench.bench_pages
 
 clean:
 	rm -rf $(VENV) instance/goi.sqlite3* instance/uploads instance/search
