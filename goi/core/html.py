@@ -61,3 +61,8 @@ def render_markdown(source: str | None) -> str:
 def safe(stored_html: str | None) -> Markup:
     """Mark HTML that came out of render_markdown as safe for templates; the only place that does."""
     return Markup(stored_html or "")  # noqa: S704 (only HTML produced by render_markdown reaches here)
+
+
+def safe_snippet(snippet: str | None) -> Markup:
+    """A search snippet (escaped text with <mark> around matches) with nothing but <mark> left."""
+    return Markup(bleach.clean(snippet or "", tags=["mark"], attributes={}, strip=True))  # noqa: S704

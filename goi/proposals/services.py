@@ -2,10 +2,9 @@
 
 import hashlib
 import json
-import secrets
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -18,9 +17,7 @@ from goi.challenges.permissions import belongs_to_owner
 from goi.core import audit, clock
 from goi.core.errors import DomainError, NotAllowed
 from goi.core.html import render_markdown
-from goi.core.mail import queue_mail
 from goi.core.storage import DOCUMENT_TYPES, remove_upload, save_upload, upload_root
-from goi.core.tokens import hash_token
 from goi.extensions import db
 from goi.orgs.models import Membership, Organization, OrgKind
 from goi.proposals import signals
@@ -99,15 +96,6 @@ def partners(proposal: Proposal) -> list[TeamMember]:
     return [member for member in proposal.members if member.role == TeamRole.PARTNER]
 
 
-def partner_organizations(proposal: Proposal) -> list[Organization]:
-    """Organizations of the accepted partners, each once."""
-    found: list[Organization] = []
-    for member in partners(proposal):
-        if member.status == TeamMemberStatus.ACCEPTED and member.organization and member.organization not in found:
-            found.append(member.organization)
-    return found
-
-
 def section_for(proposal: Proposal, criterion_id: int) -> ProposalSection | None:
     return next((section for section in proposal.sections if section.criterion_id == criterion_id), None)
 
@@ -115,12 +103,12 @@ def section_for(proposal: Proposal, criterion_id: int) -> ProposalSection | None
 # --- rules ------------------------------------------------------------------------------------------------------------
 
 
-def _require_lead(user: User, proposal: Proposal) -> None:
+def require_lead(user: User, proposal: Proposal) -> None:
     if not is_team_lead(user, proposal):
         raise NotAllowed(_("Only the team lead can do this."))
 
 
-def _require_open(proposal: Proposal) -> None:
+def require_open(proposal: Proposal) -> None:
     if not proposal_is_open(proposal):
         raise DomainError(_("The deadline has passed; the proposal can no longer be changed."))
 
@@ -226,8 +214,8 @@ def start_proposal(user: User, challenge: Challenge, organization: Organization 
 
 def update_proposal(user: User, proposal: Proposal, values: dict) -> None:
     """Save the proposal's content; a submitted proposal stays submitted until it is submitted again."""
-    _require_lead(user, proposal)
-    _require_open(proposal)
+    require_lead(user, proposal)
+    require_open(proposal)
     budget, trl = values.get("budget_estimate"), values.get("trl")
     if budget is not None and budget < 0:
         raise DomainError(_("The budget cannot be negative."), field="budget_estimate")
@@ -273,8 +261,8 @@ def proposal_max_bytes() -> int:
 
 def add_attachment(user: User, proposal: Proposal, upload: FileStorage) -> ProposalAttachment:
     """Store a checked file (type by content, per-file and per-proposal size) and attach it."""
-    _require_lead(user, proposal)
-    _require_open(proposal)
+    require_lead(user, proposal)
+    require_open(proposal)
     stored = save_upload(upload, allowed=DOCUMENT_TYPES)  # raises UploadError; nothing is kept then
     used = sum(attachment.size for attachment in proposal.attachments)
     limit = proposal_max_bytes()
@@ -308,8 +296,8 @@ def add_attachment(user: User, proposal: Proposal, upload: FileStorage) -> Propo
 def remove_attachment(user: User, attachment: ProposalAttachment) -> str:
     """Detach the file; returns its stored name so the caller deletes it after the commit."""
     proposal = attachment.proposal
-    _require_lead(user, proposal)
-    _require_open(proposal)
+    require_lead(user, proposal)
+    require_open(proposal)
     stored_name = attachment.stored_name
     proposal.attachments.remove(attachment)
     audit.record(
@@ -425,7 +413,7 @@ def submission_problems(proposal: Proposal) -> list[str]:
 
 def submit_proposal(user: User, proposal: Proposal) -> ProposalVersion:
     """Check the deadline (server clock) and eligibility, then freeze a new version with its hash."""
-    _require_lead(user, proposal)
+    require_lead(user, proposal)
     challenge = proposal.challenge
     if not challenge.is_accepting_proposals:
         raise DomainError(_("The deadline has passed; proposals are no longer accepted."))
@@ -482,8 +470,8 @@ def submit_proposal(user: User, proposal: Proposal) -> ProposalVersion:
 
 
 def withdraw_proposal(user: User, proposal: Proposal) -> None:
-    _require_lead(user, proposal)
-    _require_open(proposal)
+    require_lead(user, proposal)
+    require_open(proposal)
     _check_transition(proposal, ProposalStatus.WITHDRAWN)
     proposal.status = ProposalStatus.WITHDRAWN
     proposal.withdrawn_at = clock.now()
@@ -494,110 +482,6 @@ def withdraw_proposal(user: User, proposal: Proposal) -> None:
 
 def version_content(version: ProposalVersion) -> dict:
     return json.loads(version.content_json)
-
-
-# --- team -------------------------------------------------------------------------------------------------------------
-
-
-def invite_partner(
-    user: User, proposal: Proposal, email: str, responsibility: str, organization: Organization | None
-) -> TeamMember:
-    """Record a partner invitation and email its link (the token exists only in the link)."""
-    _require_lead(user, proposal)
-    _require_open(proposal)
-    email = email.strip().lower()
-    if email == user.email.lower():
-        raise DomainError(_("You are already the team lead."), field="email")
-    if organization is not None and organization.kind == OrgKind.GOVERNMENT:
-        raise DomainError(_("A government organization cannot be a partner."), field="organization_id")
-    member = next((member for member in proposal.members if member.email == email), None)
-    if member is not None and member.status != TeamMemberStatus.DECLINED:
-        raise DomainError(_("This person is already on the team or invited."), field="email")
-    token = secrets.token_urlsafe(32)
-    if member is None:
-        member = TeamMember(email=email, role=TeamRole.PARTNER)
-        proposal.members.append(member)
-    member.user_id = None
-    member.organization = organization
-    member.responsibility = responsibility.strip()[:200]
-    member.status = TeamMemberStatus.INVITED
-    member.token_hash = hash_token(token)
-    member.invited_at = clock.now()
-    member.accepted_at = None
-    db.session.flush()
-    invitee = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for("proposals.team_invitation", token=token)
-    queue_mail(
-        email,
-        "team_invitation",
-        invitee.locale if invitee else "id",
-        proposal=proposal,
-        challenge=proposal.challenge,
-        member=member,
-        inviter=user,
-        link=link,
-    )
-    audit.record(
-        "proposal.partner_invited", actor_id=user.id, object_type="proposal", object_id=proposal.id, email=email
-    )
-    signals.team_member_invited.send(member, link=link, inviter=user)
-    return member
-
-
-def member_for_token(token: str) -> TeamMember | None:
-    member = db.session.scalar(select(TeamMember).where(TeamMember.token_hash == hash_token(token)))
-    if member is None or member.status != TeamMemberStatus.INVITED:
-        return None
-    return member
-
-
-def _answerable_member(user: User, token: str) -> TeamMember:
-    member = member_for_token(token)
-    if member is None:
-        raise DomainError(_("This invitation is invalid or was withdrawn."))
-    if member.email != user.email.lower():
-        raise DomainError(
-            _("This invitation was sent to %(email)s. Log in with that address to answer it.", email=member.email)
-        )
-    _require_open(member.proposal)
-    return member
-
-
-def accept_team_invitation(user: User, token: str) -> TeamMember:
-    member = _answerable_member(user, token)
-    if member.organization is not None and member.organization not in solver_organizations(user):
-        raise DomainError(
-            _(
-                "The invitation names %(name)s; only a member of that organization can accept it.",
-                name=member.organization.name,
-            )
-        )
-    member.user_id = user.id
-    member.status = TeamMemberStatus.ACCEPTED
-    member.accepted_at = clock.now()
-    member.token_hash = None
-    audit.record("proposal.partner_accepted", actor_id=user.id, object_type="proposal", object_id=member.proposal_id)
-    return member
-
-
-def decline_team_invitation(user: User, token: str) -> TeamMember:
-    member = _answerable_member(user, token)
-    member.status = TeamMemberStatus.DECLINED
-    member.token_hash = None
-    audit.record("proposal.partner_declined", actor_id=user.id, object_type="proposal", object_id=member.proposal_id)
-    return member
-
-
-def remove_partner(user: User, member: TeamMember) -> None:
-    proposal = member.proposal
-    _require_lead(user, proposal)
-    _require_open(proposal)
-    if member.role == TeamRole.LEAD:
-        raise DomainError(_("The team lead cannot be removed."))
-    proposal.members.remove(member)
-    audit.record(
-        "proposal.partner_removed", actor_id=user.id, object_type="proposal", object_id=proposal.id, email=member.email
-    )
 
 
 # --- display ----------------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from goi.core.storage import UploadError, remove_upload, send_upload
 from goi.extensions import db
 from goi.orgs.models import Organization, OrgKind
 from goi.proposals import permissions, services
+from goi.proposals import team as teams
 from goi.proposals.forms import (
     AttachmentForm,
     InvitationAnswerForm,
@@ -133,7 +134,7 @@ def _render_show(proposal: Proposal, status: int = 200, problems: list[str] | No
             challenge=proposal.challenge,
             content=services.display_content(proposal, submitted_only=not team_view),
             team_view=team_view,
-            partner_organizations=services.partner_organizations(proposal),
+            partner_organizations=teams.partner_organizations(proposal),
             problems=problems,
             unsubmitted_changes=team_view and services.has_unsubmitted_changes(proposal),
             action_form=ActionForm(),
@@ -376,7 +377,7 @@ def invite_partner(proposal_id: int):
         organization_id = form.organization_id.data
         organization = db.session.get(Organization, int(organization_id)) if organization_id else None
         try:
-            services.invite_partner(_user(), proposal, form.email.data, form.responsibility.data, organization)
+            teams.invite_partner(_user(), proposal, form.email.data, form.responsibility.data, organization)
         except DomainError as error:
             db.session.rollback()
             field = getattr(form, error.field or "", None)
@@ -399,7 +400,7 @@ def remove_partner(proposal_id: int, member_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        services.remove_partner(_user(), member)
+        teams.remove_partner(_user(), member)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
@@ -411,7 +412,7 @@ def remove_partner(proposal_id: int, member_id: int):
 
 @route(bp, "/team-invitations/<token>", AUTHENTICATED, methods=["GET", "POST"])
 def team_invitation(token: str):
-    member = services.member_for_token(token)
+    member = teams.member_for_token(token)
     form = InvitationAnswerForm()
     if member is None:
         return render_template("proposals/invitation.html", member=None, form=form), 404
@@ -419,9 +420,9 @@ def team_invitation(token: str):
         user = _user()
         try:
             if form.decision.data == "accept":
-                services.accept_team_invitation(user, token)
+                teams.accept_team_invitation(user, token)
             else:
-                services.decline_team_invitation(user, token)
+                teams.decline_team_invitation(user, token)
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "danger")

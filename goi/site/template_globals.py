@@ -17,7 +17,7 @@ from goi.challenges.permissions import (
 )
 from goi.challenges.services import status_label
 from goi.core.clock import format_in_zone
-from goi.core.html import safe
+from goi.core.html import safe, safe_snippet
 from goi.data import regions, taxonomy
 from goi.notify.services import unread_count
 from goi.orgs.forms import GOVERNMENT_KIND_LABELS, KIND_LABELS, ROLE_LABELS
@@ -73,4 +73,5 @@ def register_template_globals(app: Flask) -> None:
         unread_notifications=_unread_notifications,
     )
     app.jinja_env.filters["sanitized"] = safe
+    app.jinja_env.filters["snippet"] = safe_snippet
     app.jinja_env.filters["in_zone"] = format_in_zone
