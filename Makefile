@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export GOI_CONFIG ?= development
 
-.PHONY: run test install install-test translations migrate demo lint chromium clean messages bench
+.PHONY: run test install install-test translations migrate demo lint chromium clean messages bench bench-search
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,9 @@ migrate: install
 demo: migrate translations
 	$(FLASK) goi seed-demo
 
+# The index follows every commit; a rebuild also covers a database made before the index existed.
 run: demo
+	$(FLASK) goi search rebuild
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 chromium:
@@ -55,6 +57,9 @@ test: install-test translations chromium lint
 
 bench: install translations
 	$(BIN)/python -m bench.bench_pages
+
+bench-search: install translations
+	$(BIN)/python -m bench.search
 
 clean:
 	rm -rf $(VENV) instance/goi.sqlite3* instance/uploads instance/search

@@ -68,6 +68,12 @@ class Config:
     # Without an SMTP server, development writes each message to the log instead.
     MAIL_LOG_ONLY = _env_bool("MAIL_LOG_ONLY", False)
 
+    # Search: the Whoosh index directory (<instance>/search when unset); the index is updated after each commit
+    # (off: only `flask goi search sync` applies the outbox); how long a commit waits for the index's write lock.
+    SEARCH_INDEX_PATH = _env("SEARCH_INDEX_PATH")
+    SEARCH_SYNC_ON_COMMIT = _env_bool("SEARCH_SYNC_ON_COMMIT", True)
+    SEARCH_LOCK_TIMEOUT = float(_env("SEARCH_LOCK_TIMEOUT", "1.0"))
+
     # werkzeug's scrypt at its default cost (N=2**15, r=8, p=1).
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a hash method name)
     EMAIL_TOKEN_MAX_AGE = _env_int("EMAIL_TOKEN_MAX_AGE", 3 * 24 * 3600)

@@ -94,13 +94,27 @@ def _sqlite_begin_immediate(connection) -> None:
 def register_blueprints(app: Flask) -> None:
     from goi.accounts.views import bp as accounts_bp
     from goi.admin.views import bp as admin_bp
+    from goi.api.views import bp as api_bp
     from goi.challenges.views import bp as challenges_bp
     from goi.notify.views import bp as notify_bp
     from goi.orgs.views import bp as orgs_bp
     from goi.proposals.views import bp as proposals_bp
+    from goi.search.service import challenge_ids_for_viewer
+    from goi.search.views import bp as search_bp
     from goi.site.views import bp as site_bp
 
-    for blueprint in (site_bp, accounts_bp, orgs_bp, admin_bp, challenges_bp, proposals_bp, notify_bp):
+    app.extensions["challenge_keyword_matcher"] = challenge_ids_for_viewer
+    for blueprint in (
+        site_bp,
+        accounts_bp,
+        orgs_bp,
+        admin_bp,
+        challenges_bp,
+        proposals_bp,
+        notify_bp,
+        search_bp,
+        api_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
@@ -109,10 +123,12 @@ def register_request_hooks(app: Flask) -> None:
     from goi.core.policy import enforce_policy
     from goi.core.security import register_security_headers
     from goi.notify.handlers import connect_handlers
+    from goi.search.outbox import register_outbox_listeners
     from goi.site.due_work import run_due_work
 
     login_manager.user_loader(load_user)
     connect_handlers()
+    register_outbox_listeners()
     app.before_request(enforce_policy)
     app.before_request(run_due_work)
     register_security_headers(app)

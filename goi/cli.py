@@ -7,10 +7,12 @@ from flask.cli import AppGroup
 
 from goi.core.errors import DomainError
 from goi.extensions import db
+from goi.search.cli import search_cli
 
 goi_cli = AppGroup("goi", help="GOI administration commands.")
 mail_cli = AppGroup("mail", help="The outgoing mail queue.")
 goi_cli.add_command(mail_cli)
+goi_cli.add_command(search_cli)
 
 
 @goi_cli.command("create-admin")

@@ -208,6 +208,9 @@ CASES = [
     Case("static", "GET", EVERYONE, lambda s: {"filename": "css/app.css"}),
     # site
     Case("site.home", "GET", EVERYONE),
+    Case("search.index", "GET", EVERYONE),
+    Case("search.index", "GET", EVERYONE, label="filtered", query={"q": "banjir", "type": "challenge", "page": "1"}),
+    Case("api.search", "GET", EVERYONE, query={"q": "banjir"}),
     Case("site.set_language", "POST", EVERYONE, data=lambda s: {"language": "en", "next": "/orgs"}),
     Case("site.person", "GET", EVERYONE, lambda s: {"user_id": s["public_user_id"]}),
     # accounts

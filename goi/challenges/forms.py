@@ -358,12 +358,18 @@ BROWSE_STATUSES = {
     "archived": _l("Archived"),
     "cancelled": _l("Cancelled"),
 }
-BROWSE_SORTS = {"deadline": _l("Deadline soonest"), "newest": _l("Newest"), "budget": _l("Budget highest")}
+BROWSE_SORTS = {
+    "deadline": _l("Deadline soonest"),
+    "newest": _l("Newest"),
+    "budget": _l("Budget highest"),
+    "relevance": _l("Best match (with keywords)"),
+}
 
 
 class BrowseForm(Form):
     """The filters of /challenges, read from the query string."""
 
+    q = StringField(_l("Keywords"), validators=[Optional(), Length(max=200)])
     status = SelectField(_l("Status"), validators=[Optional()])
     sector = SelectField(_l("Sector"), validators=[Optional()])
     province = SelectField(_l("Province"), validators=[Optional()])
@@ -403,5 +409,11 @@ class BrowseForm(Form):
         if "closes_from" in filters and "closes_until" in filters and filters["closes_from"] > filters["closes_until"]:
             ignored.append(str(self.closes_until.label.text))
             del filters["closes_until"]
-        filters.setdefault("sort", "deadline")
+        if isinstance(filters.get("q"), str):
+            filters["q"] = " ".join(filters["q"].split()) or None
+            if not filters["q"]:
+                del filters["q"]
+        if filters.get("sort") == "relevance" and "q" not in filters:
+            del filters["sort"]
+        filters.setdefault("sort", "relevance" if "q" in filters else "deadline")
         return filters, ignored

@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from goi.challenges.models import Challenge, ChallengeCoOwner, ChallengeStatus, Question, SolverKind
@@ -66,10 +66,15 @@ def _budget_conditions(low: int | None, high: int | None) -> list:
     return conditions
 
 
-def browse_query(filters: dict) -> Select:
-    """Public challenges matching validated filters (see forms.BrowseForm), sorted, owner eager-loaded."""
+def browse_query(filters: dict, matching_ids: list[int] | None = None) -> Select:
+    """Public challenges matching validated filters (see forms.BrowseForm), sorted, owner eager-loaded.
+
+    matching_ids are the search engine's answer to the keywords, best first (None: no keywords).
+    """
     now = clock.now()
     query = select(Challenge).where(Challenge.status.in_(PUBLIC_STATES)).options(selectinload(Challenge.owner_org))
+    if matching_ids is not None:
+        query = query.where(Challenge.id.in_(matching_ids))
     if filters.get("status"):
         query = query.where(_status_condition(filters["status"], now))
     if filters.get("sector"):
@@ -90,6 +95,9 @@ def browse_query(filters: dict) -> Select:
     if filters.get("closes_until"):
         query = query.where(Challenge.closes_at < _start_of_day(filters["closes_until"] + timedelta(days=1)))
     sort = filters.get("sort", "deadline")
+    if sort == "relevance" and matching_ids:
+        rank = case({challenge_id: position for position, challenge_id in enumerate(matching_ids)}, value=Challenge.id)
+        return query.order_by(rank, Challenge.id)
     if sort == "newest":
         order = (Challenge.published_at.desc(), Challenge.id.desc())
     elif sort == "budget":

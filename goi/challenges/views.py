@@ -1,6 +1,6 @@
 """Challenge pages: browse, show, create and edit, state actions, addenda, questions, documents, following."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -209,7 +209,11 @@ def _register_labels(state) -> None:
 def index():
     form = BrowseForm(request.args)
     filters, ignored = form.validated_filters()
-    page = paginate(queries.browse_query(filters), per_page=20)
+    # Keywords go through the search engine (registered by goi.search at start-up, which builds on challenges),
+    # so the list understands both languages, stems and typos.
+    match_keywords = current_app.extensions["challenge_keyword_matcher"]
+    matching_ids = match_keywords(current_user, filters["q"]) if filters.get("q") else None
+    page = paginate(queries.browse_query(filters, matching_ids), per_page=20)
     return render_template(
         "challenges/index.html",
         form=form,

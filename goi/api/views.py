@@ -1,0 +1,41 @@
+"""JSON endpoints under /api/v1."""
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
+
+from goi.core.policy import PUBLIC, route
+from goi.search import service
+from goi.search.forms import read_search_args
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@route(bp, "/search", PUBLIC)
+def search():
+    """Search everything the caller may see; odd parameters are ignored, an odd query is read as plain words."""
+    args = read_search_args(request.args)
+    results = service.search(current_user, args["text"], args["types"], args["filters"], args["sort"], args["page"])
+    return jsonify(
+        {
+            "total": results.total,
+            "page": results.page,
+            "pages": results.pages,
+            "suggestion": results.suggestion,
+            "results": [
+                {
+                    "type": hit.type,
+                    "id": hit.object_id,
+                    "ref": hit.ref,
+                    "title": hit.title,
+                    "snippet": hit.snippet,
+                    "url": hit.url,
+                    "score": round(hit.score, 4),
+                }
+                for hit in results.hits
+            ],
+            "facets": {
+                name: [{"value": value, "count": count} for value, count in values]
+                for name, values in results.facets.items()
+            },
+        }
+    )

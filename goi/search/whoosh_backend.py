@@ -1,0 +1,503 @@
+"""The Whoosh backend: a file index in <instance>/search, BM25F ranking, glossary and typo expansion.
+
+Queries are read by Whoosh's QueryParser over one pseudo-field with the analyzer of goi.search.analysis, so
+"quoted phrases", -exclusions and AND/OR/NOT work; each word is then OR-ed with its glossary equivalents and,
+when the public vocabulary lacks it, with its near spellings. The viewer's visibility is a filter of every query.
+"""
+
+import fcntl
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+
+from whoosh import highlight, index, query, scoring, sorting
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.qparser import OrGroup, QueryParser, plugins
+from whoosh.writing import CLEAR
+
+from goi.search.analysis import analyzer, surface_analyzer, terms, words
+from goi.search.backend import IndexBatch, IndexBusy, SearchBackend
+from goi.search.glossary import equivalents, longest_phrase
+from goi.search.types import FACETS, Hit, SearchDocument, SearchQuery, SearchResults
+
+TEXT_FIELDS = ("title", "summary", "body")
+FIELD_BOOSTS = {"title": 3.0, "summary": 2.0, "body": 1.0}
+# Terms (stems) and words (as written) of public documents only: typo correction and "did you mean" never
+# reveal a private document's words.
+VOCABULARY_FIELD = "vocabulary"
+WORDS_FIELD = "words"
+NO_DEADLINE = 2**62
+FACT_FIELDS = ("owner", "region", "status", "sector", "province", "org_kind")
+# Words are OR-ed, and a document matching more of them ranks higher (coordination).
+OR_GROUP = OrGroup.factory(0.9)
+_EXCLUSION = re.compile(r'(?:(?<=\s)|^)-(?=[\w"])')
+_OPERATOR_WORDS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+
+
+def build_schema() -> Schema:
+    text_analyzer = analyzer()
+    return Schema(
+        key=ID(stored=True, unique=True),
+        type=ID(stored=True, sortable=True),
+        object_id=NUMERIC(int, bits=64, stored=True),
+        title=TEXT(analyzer=text_analyzer, stored=True, field_boost=FIELD_BOOSTS["title"]),
+        summary=TEXT(analyzer=text_analyzer, stored=True, field_boost=FIELD_BOOSTS["summary"]),
+        body=TEXT(analyzer=text_analyzer, stored=True, field_boost=FIELD_BOOSTS["body"]),
+        vocabulary=TEXT(analyzer=text_analyzer, phrase=False),
+        words=TEXT(analyzer=surface_analyzer(), phrase=False),
+        sector=ID(stored=True, sortable=True),
+        province=ID(stored=True, sortable=True),
+        status=ID(stored=True, sortable=True),
+        org_kind=ID(stored=True, sortable=True),
+        principals=KEYWORD(stored=True),
+        delayed_principals=KEYWORD(stored=True),
+        deadline=DATETIME(stored=True),
+        created_at=DATETIME(stored=True),
+        visible_from=DATETIME(stored=True),
+        deadline_sort=NUMERIC(int, bits=64, sortable=True),
+        created_sort=NUMERIC(int, bits=64, sortable=True),
+        # Thousandths of the document's boost (Whoosh's float columns cannot have a default).
+        boost_milli=NUMERIC(int, bits=32, sortable=True),
+        boost=STORED,
+        ref=STORED,
+        url=STORED,
+        owner=STORED,
+        region=STORED,
+        fingerprint=STORED,
+    )
+
+
+def _parse_schema() -> Schema:
+    return Schema(all=TEXT(analyzer=analyzer(), multitoken_query="and"))
+
+
+def _naive(moment: datetime | None) -> datetime | None:
+    """Whoosh compares naive datetimes: UTC without its zone."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def _epoch(moment: datetime | None, missing: int) -> int:
+    return int(moment.timestamp()) if moment is not None else missing
+
+
+class BoostedBM25F(scoring.BM25F):
+    """BM25F times the document's own boost, so that open challenges rank ahead when relevance is close."""
+
+    use_final = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._boosts = None
+
+    def final(self, searcher, docnum, score):
+        if self._boosts is None:
+            self._boosts = searcher.reader().column_reader("boost_milli")
+        return score * ((self._boosts[docnum] or 1000) / 1000)
+
+
+class MarkFormatter(highlight.HtmlFormatter):
+    """Escaped text with each matched word in a plain <mark>."""
+
+    def __init__(self):
+        super().__init__(between=" … ")
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{self._text(highlight.get_text(text, token, replace))}</mark>"
+
+
+def _fields_of(document: SearchDocument, fingerprint: str) -> dict:
+    fields = {
+        "key": document.key,
+        "type": document.type,
+        "object_id": document.object_id,
+        "title": document.title or "",
+        "summary": document.summary or "",
+        "body": document.body or "",
+        "principals": " ".join(document.principals),
+        "delayed_principals": " ".join(document.delayed_principals),
+        "deadline_sort": _epoch(document.deadline, NO_DEADLINE),
+        "created_sort": _epoch(document.created_at, 0),
+        "boost": float(document.boost),
+        "boost_milli": round(float(document.boost) * 1000),
+        "ref": document.ref,
+        "url": document.url,
+        "owner": document.owner,
+        "region": document.region,
+        "fingerprint": fingerprint,
+    }
+    if "public" in document.principals:
+        fields[VOCABULARY_FIELD] = fields[WORDS_FIELD] = " ".join((document.title, document.summary, document.body))
+    for name in ("sector", "province", "status", "org_kind"):
+        value = getattr(document, name)
+        if value:
+            fields[name] = str(value)
+    for name in ("deadline", "created_at", "visible_from"):
+        value = _naive(getattr(document, name))
+        if value is not None:
+            fields[name] = value
+    return fields
+
+
+class WhooshBatch(IndexBatch):
+    def __init__(self, writer):
+        self.writer = writer
+        self.cleared = False
+
+    def index(self, documents) -> None:
+        from goi.search.backend import fingerprint
+
+        for document in documents:
+            self.writer.update_document(**_fields_of(document, fingerprint(document)))
+
+    def remove(self, keys) -> None:
+        for key in keys:
+            self.writer.delete_by_term("key", key)
+
+    def clear(self) -> None:
+        self.cleared = True
+
+
+_INDEXES: dict[tuple[int, str], index.Index] = {}
+
+
+class WhooshBackend(SearchBackend):
+    """A Whoosh file index in one directory, shared by every process of the host."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    # -- the index itself
+
+    def _index(self) -> index.Index:
+        cache_key = (os.getpid(), str(self.path))
+        found = _INDEXES.get(cache_key)
+        if found is not None:
+            return found
+        self.path.mkdir(parents=True, exist_ok=True)
+        # Two processes starting at once must not both create the index.
+        with open(self.path / "create.lock", "w") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            try:
+                if index.exists_in(str(self.path)):
+                    opened = index.open_dir(str(self.path))
+                else:
+                    opened = index.create_in(str(self.path), build_schema())
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+        _INDEXES[cache_key] = opened
+        return opened
+
+    @contextmanager
+    def batch(self, timeout: float) -> Iterator[WhooshBatch]:
+        try:
+            # The lock is an flock: the kernel releases it when a holder dies, so it never stays stale.
+            writer = self._index().writer(timeout=max(timeout, 0.0), delay=0.05)
+        except LockError:
+            raise IndexBusy(str(self.path)) from None
+        batch = WhooshBatch(writer)
+        try:
+            yield batch
+        except BaseException:
+            writer.cancel()
+            raise
+        if batch.cleared:
+            writer.commit(mergetype=CLEAR)
+        else:
+            writer.commit()
+
+    def keys(self) -> dict[str, str]:
+        with self._index().searcher() as searcher:
+            return {fields["key"]: fields.get("fingerprint", "") for fields in searcher.all_stored_fields()}
+
+    def vocabulary_matches(self, text: str, maxdist: int) -> Iterator[tuple[str, int]]:
+        with self._index().searcher() as searcher:
+            reader = searcher.reader()
+            for word in reader.terms_within(WORDS_FIELD, text, maxdist, prefix=1):
+                yield word, reader.doc_frequency(WORDS_FIELD, word)
+
+    # -- queries
+
+    def query(self, search_query: SearchQuery) -> SearchResults:
+        ix = self._index()
+        now = _naive(search_query.now or datetime.now(UTC))
+        visibility = _visibility_filter(search_query.principals, now)
+        restriction = _restriction(search_query)
+        filter_query = query.And([visibility, restriction]) if restriction is not None else visibility
+        with ix.searcher(weighting=BoostedBM25F()) as searcher:
+            text = (search_query.text or "").strip()
+            known = _VocabularyCheck(searcher.reader(), text)
+            sort = search_query.sort
+            if not _terms_in(text):
+                parsed, sort = query.Every(), "newest" if sort == "relevance" else sort
+            else:
+                parsed = _parse(text, OR_GROUP, known)
+            results = self._run(searcher, parsed, filter_query, search_query, sort)
+            results.suggestion = _suggestion(text, known) if text else None
+            return results
+
+    def _run(self, searcher, parsed, filter_query, search_query: SearchQuery, sort: str) -> SearchResults:
+        page, per_page = search_query.page, search_query.per_page
+        facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
+        options = {"filter": filter_query, "groupedby": facets, "limit": page * per_page, "terms": True}
+        if sort == "deadline":
+            options.update(sortedby="deadline_sort")
+        elif sort == "newest":
+            options.update(sortedby="created_sort", reverse=True)
+        found = searcher.search(parsed, **options)
+        found.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+        found.formatter = MarkFormatter()
+        found.order = highlight.SCORE
+        hits = [_hit(result) for result in found[(page - 1) * per_page : page * per_page]]
+        facet_counts = {}
+        for name in FACETS:
+            counts = found.groups(name)
+            facet_counts[name] = sorted(
+                ((str(value), count) for value, count in counts.items() if value),
+                key=lambda item: (-item[1], item[0]),
+            )
+        return SearchResults(total=len(found), hits=hits, facets=facet_counts, page=page, per_page=per_page)
+
+
+def _visibility_filter(principals: tuple[str, ...], now: datetime) -> query.Query:
+    """principals ∈ viewer's, or delayed_principals ∈ viewer's and visible_from ≤ now."""
+    direct = query.Or([query.Term("principals", principal) for principal in principals])
+    delayed = query.And(
+        [
+            query.Or([query.Term("delayed_principals", principal) for principal in principals]),
+            query.DateRange("visible_from", None, now),
+        ]
+    )
+    return query.Or([direct, delayed])
+
+
+def _restriction(search_query: SearchQuery) -> query.Query | None:
+    parts = []
+    if search_query.types:
+        parts.append(query.Or([query.Term("type", kind) for kind in search_query.types]))
+    for name, value in sorted(search_query.filters.items()):
+        parts.append(query.Term(name, value))
+    return query.And(parts) if parts else None
+
+
+class _VocabularyCheck:
+    """Which query terms the public vocabulary holds, and the nearest written words of those it lacks."""
+
+    def __init__(self, reader, text: str):
+        self.reader = reader
+        self.surface = {term: word for word, term in words(text)}
+        self.nearest_cache: dict[str, list[str]] = {}
+
+    def knows(self, term: str) -> bool:
+        return self.reader.doc_frequency(VOCABULARY_FIELD, term) > 0
+
+    def knows_any(self, phrase: tuple[str, ...]) -> bool:
+        if len(phrase) == 1 and self.knows(phrase[0]):
+            return True
+        return any(all(self.knows(word) for word in other) for other in equivalents(phrase))
+
+    def near_words(self, term: str) -> list[str]:
+        """Public words within the allowed edits of the word the user typed, closest and commonest first."""
+        word = self.surface.get(term, term)
+        if word not in self.nearest_cache:
+            maxdist = fuzzy_distance(word)
+            candidates = []
+            if maxdist:
+                # One more edit than allowed, then a swap of two neighbours counts as one edit.
+                for found in self.reader.terms_within(WORDS_FIELD, word, maxdist + 1, prefix=1):
+                    distance = _edit_distance(word, found)
+                    if distance <= maxdist:
+                        candidates.append((distance, -self.reader.doc_frequency(WORDS_FIELD, found), found))
+            self.nearest_cache[word] = [found for _distance, _frequency, found in sorted(candidates)]
+        return self.nearest_cache[word]
+
+    def nearest(self, term: str) -> str | None:
+        found = self.near_words(term)
+        return found[0] if found else None
+
+
+def fuzzy_distance(term: str) -> int:
+    """Edits allowed for a word the vocabulary lacks: none below 4 letters, 1 up to 7, 2 from 8."""
+    if len(term) < 4 or term.isdigit():
+        return 0
+    return 1 if len(term) <= 7 else 2
+
+
+def _edit_distance(left: str, right: str) -> int:
+    """Edits from left to right: insertions, deletions, substitutions and swaps of neighbours."""
+    rows = [list(range(len(right) + 1))]
+    for i in range(1, len(left) + 1):
+        row = [i] + [0] * len(right)
+        for j in range(1, len(right) + 1):
+            cost = left[i - 1] != right[j - 1]
+            row[j] = min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and left[i - 1] == right[j - 2] and left[i - 2] == right[j - 1]:
+                row[j] = min(row[j], rows[i - 2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def _terms_in(text: str) -> bool:
+    return bool(terms(text))
+
+
+def _parser(group) -> QueryParser:
+    parser = QueryParser("all", _parse_schema(), group=group)
+    for plugin_class in (
+        plugins.FieldsPlugin,
+        plugins.WildcardPlugin,
+        plugins.RangePlugin,
+        plugins.BoostPlugin,
+        plugins.EveryPlugin,
+    ):
+        parser.remove_plugin_class(plugin_class)
+    return parser
+
+
+_PARSERS: dict = {}
+
+
+def _parse(text: str, group, known: _VocabularyCheck) -> query.Query:
+    """The user's query read by the parser and expanded; text the parser cannot read is taken as plain words."""
+    parser = _PARSERS.get(group) or _PARSERS.setdefault(group, _parser(group))
+    prepared = _EXCLUSION.sub("NOT ", text)
+    try:
+        parsed = parser.parse(prepared)
+        expanded = _expand(parsed, known)
+    except Exception:  # any query text must give results, never an error page
+        expanded = None
+    if expanded is None or expanded is query.NullQuery:
+        plain = [query.Term("all", term) for term in terms(text)]
+        expanded = _expand(group.qclass(plain), known) if plain else query.NullQuery
+    return expanded
+
+
+def _term_alternatives(phrase: tuple[str, ...], known: _VocabularyCheck) -> list[query.Query]:
+    """The phrase in every text field, its glossary equivalents, and near spellings of an unknown word."""
+    alternatives: list[query.Query] = []
+    for candidate in (phrase, *sorted(equivalents(phrase))):
+        alternatives.extend(_in_fields(candidate))
+    if len(phrase) == 1 and not known.knows_any(phrase):
+        near_terms = dict.fromkeys(term for word in known.near_words(phrase[0])[:5] for term in terms(word))
+        for term in near_terms:
+            alternatives.extend(query.Term(field, term, boost=0.8) for field in TEXT_FIELDS)
+        maxdist = fuzzy_distance(phrase[0])
+        if maxdist:
+            alternatives.extend(
+                query.FuzzyTerm(field, phrase[0], maxdist=maxdist, prefixlength=1, boost=0.8) for field in TEXT_FIELDS
+            )
+    return alternatives
+
+
+def _in_fields(phrase: tuple[str, ...]) -> list[query.Query]:
+    if len(phrase) == 1:
+        return [query.Term(field, phrase[0]) for field in TEXT_FIELDS]
+    return [query.Phrase(field, list(phrase)) for field in TEXT_FIELDS]
+
+
+def _expand(node: query.Query, known: _VocabularyCheck) -> query.Query:
+    """The parsed query over title, summary and body, each word OR-ed with its equivalents."""
+    if isinstance(node, query.Term):
+        return query.Or(_term_alternatives((node.text,), known))
+    if isinstance(node, query.Phrase):
+        if len(node.words) == 1:
+            return query.Or(_term_alternatives((node.words[0],), known))
+        return query.Or([query.Phrase(field, list(node.words), slop=node.slop) for field in TEXT_FIELDS])
+    if isinstance(node, query.Not):
+        return query.Not(_expand(node.query, known))
+    if isinstance(node, query.Or):
+        # "a b -c" read as OR must still exclude c from every result.
+        excluded = [child.query for child in node.subqueries if isinstance(child, query.Not)]
+        kept = [child for child in node.subqueries if not isinstance(child, query.Not)]
+        grouped = query.Or(_expand_group(kept, known), scale=node.scale) if kept else query.Every()
+        if excluded:
+            return query.AndNot(grouped, query.Or([_expand(child, known) for child in excluded]))
+        return grouped
+    if isinstance(node, query.And):
+        return query.And(_expand_group(list(node.subqueries), known))
+    if isinstance(node, query.AndNot):
+        return query.AndNot(_expand(node.a, known), _expand(node.b, known))
+    if isinstance(node, query.AndMaybe):
+        return query.AndMaybe(_expand(node.a, known), _expand(node.b, known))
+    if node is query.NullQuery or isinstance(node, query.Every):
+        return node
+    words = [text for _field, text in node.iter_all_terms()]
+    return query.And([_expand(query.Term("all", word), known) for word in words]) if words else query.NullQuery
+
+
+def _expand_group(children: list[query.Query], known: _VocabularyCheck) -> list[query.Query]:
+    """Children expanded; runs of words that form a glossary phrase ("air bersih") also match its equivalents."""
+    expanded: list[query.Query] = []
+    index_ = 0
+    while index_ < len(children):
+        matched = 0
+        for length in range(min(longest_phrase(), len(children) - index_), 1, -1):
+            run = children[index_ : index_ + length]
+            if all(isinstance(child, query.Term) for child in run):
+                phrase = tuple(child.text for child in run)
+                if equivalents(phrase):
+                    words = query.And([_expand(child, known) for child in run])
+                    others = [alt for other in sorted(equivalents(phrase)) for alt in _in_fields(other)]
+                    expanded.append(query.Or([words, *others]))
+                    matched = length
+                    break
+        if matched:
+            index_ += matched
+            continue
+        expanded.append(_expand(children[index_], known))
+        index_ += 1
+    return expanded
+
+
+def _suggestion(text: str, known: _VocabularyCheck) -> str | None:
+    """The query with each unknown word replaced by the closest public vocabulary word, when there is one."""
+    changed = False
+    words = []
+    for raw in _OPERATOR_WORDS.sub(" ", text).split():
+        word_terms = terms(raw.strip('"-'))
+        replacement = None
+        if len(word_terms) == 1 and not known.knows_any((word_terms[0],)):
+            replacement = known.nearest(word_terms[0])
+        if replacement:
+            words.append(replacement)
+            changed = True
+        else:
+            words.append(raw)
+    return " ".join(words) if changed else None
+
+
+def _hit(result) -> Hit:
+    stored = result.fields()
+    snippet = ""
+    for field in ("body", "summary"):
+        text = stored.get(field) or ""
+        snippet = result.highlights(field, text=text, top=2) if text else ""
+        if snippet:
+            break
+    if not snippet:
+        plain = stored.get("summary") or stored.get("body") or ""
+        snippet = escape(plain[:240] + ("…" if len(plain) > 240 else ""))
+    facts = {name: str(stored[name]) for name in FACT_FIELDS if stored.get(name)}
+    for name in ("deadline", "created_at"):
+        if stored.get(name):
+            facts[name] = _aware(stored[name]).isoformat()
+    return Hit(
+        type=stored["type"],
+        object_id=int(stored["object_id"]),
+        ref=stored.get("ref"),
+        title=stored.get("title") or "",
+        snippet=snippet,
+        url=stored.get("url") or "",
+        score=float(result.score or 0.0),
+        facts=facts,
+    )

@@ -1,0 +1,96 @@
+"""The search page, the JSON API and the challenge list's keyword filter, as a user meets them."""
+
+from goi.challenges.models import ChallengeStatus
+from goi.extensions import db
+from tests.conftest import log_in
+from tests.search.conftest import make_challenge
+
+
+def _publish_examples(people):
+    city = people["city"]
+    flood = make_challenge(city, "Peringatan dini banjir di bantaran sungai", sector="water", province_code="33")
+    traffic = make_challenge(city, "Mengurangi kemacetan lalu lintas pusat kota", sector="transportation")
+    draft = make_challenge(city, "Banjir rahasia draf", status=ChallengeStatus.DRAFT, sector="water")
+    db.session.commit()
+    return flood, traffic, draft
+
+
+def test_search_page_finds_across_languages_and_hides_drafts(client, people):
+    flood, traffic, _draft = _publish_examples(people)
+    page = client.get("/search?q=flood")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f'data-type="challenge" data-id="{flood.id}"' in html
+    assert f'data-id="{traffic.id}"' not in html
+    assert "rahasia" not in html
+
+
+def test_snippets_mark_the_matched_words_and_nothing_else_is_html(client, people):
+    city = people["city"]
+    make_challenge(
+        city,
+        "Sensor genangan",
+        summary="Sistem peringatan banjir <script>alert(1)</script> untuk warga bantaran.",
+        sector="water",
+    )
+    db.session.commit()
+    html = client.get("/search?q=banjir").get_data(as_text=True)
+    assert "<mark>banjir</mark>" in html
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_search_page_facets_filter_and_type(client, people):
+    flood, traffic, _draft = _publish_examples(people)
+    html = client.get("/search?q=kota&type=challenge&sector=transportation").get_data(as_text=True)
+    assert f'data-id="{traffic.id}"' in html and f'data-id="{flood.id}"' not in html
+    assert 'id="facet-sector"' in client.get("/search?q=kota").get_data(as_text=True)
+
+
+def test_odd_input_is_answered_not_an_error(client, people):
+    _publish_examples(people)
+    for query in ('"unclosed phrase', "((", "AND OR NOT", "-", "*", "banjir" * 60, "q=%00"):
+        assert client.get("/search", query_string={"q": query}).status_code == 200
+        assert client.get("/api/v1/search", query_string={"q": query}).status_code == 200
+    assert client.get("/search?page=abc&sort=bogus&type=secret&sector=nowhere").status_code == 200
+
+
+def test_did_you_mean_for_an_unknown_word(client, people):
+    _publish_examples(people)
+    html = client.get("/search?q=kemacetn").get_data(as_text=True)
+    assert 'id="did-you-mean"' in html
+
+
+def test_api_answers_json_with_refs_scores_and_facets(client, people):
+    flood, _traffic, draft = _publish_examples(people)
+    flood.ref = "jateng-banjir-1"
+    db.session.commit()
+    response = client.get("/api/v1/search?q=banjir&type=challenge")
+    assert response.status_code == 200 and response.is_json
+    data = response.get_json()
+    ids = [result["id"] for result in data["results"]]
+    assert flood.id in ids and draft.id not in ids
+    first = data["results"][ids.index(flood.id)]
+    assert first["type"] == "challenge" and first["ref"] == "jateng-banjir-1"
+    assert first["url"].endswith(f"/challenges/{flood.slug}") and first["score"] > 0
+    assert {"type", "sector", "province", "status", "org_kind"} <= set(data["facets"])
+    assert data["total"] == len(ids)
+
+
+def test_api_shows_a_draft_to_its_manager_only(client, people):
+    _flood, _traffic, draft = _publish_examples(people)
+    assert draft.id not in [r["id"] for r in client.get("/api/v1/search?q=rahasia").get_json()["results"]]
+    log_in(client, people["owner"])
+    assert draft.id in [r["id"] for r in client.get("/api/v1/search?q=rahasia").get_json()["results"]]
+
+
+def test_challenge_list_keyword_filter_uses_the_engine(client, people):
+    flood, traffic, draft = _publish_examples(people)
+    html = client.get("/challenges?q=flood").get_data(as_text=True)
+    assert flood.title in html and traffic.title not in html and draft.title not in html
+    html = client.get("/challenges?q=macet").get_data(as_text=True)
+    assert traffic.title in html and flood.title not in html
+
+
+def test_header_has_a_search_box(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'role="search"' in html and 'id="header-search"' in html
