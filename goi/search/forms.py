@@ -33,8 +33,19 @@ STATUS_LABELS = {
     "archived": _l("Archived"),
     "cancelled": _l("Cancelled"),
     "submitted": _l("Submitted"),
+    "verified": _l("Verified"),
 }
-STATUS_VALUES = {"draft", "published", "closed", "under_review", "decided", "archived", "cancelled", "submitted"}
+STATUS_VALUES = {
+    "draft",
+    "published",
+    "closed",
+    "under_review",
+    "decided",
+    "archived",
+    "cancelled",
+    "submitted",
+    "verified",
+}
 ORG_KINDS = {"government", "industry", "academia", "community", "investor"}
 
 

@@ -1,9 +1,13 @@
 """The search page."""
 
+from datetime import datetime
+
 from flask import Blueprint, render_template, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from goi.core.clock import format_in_zone
 from goi.core.policy import PUBLIC, route
 from goi.data import regions, taxonomy
 from goi.orgs.forms import KIND_LABELS
@@ -32,6 +36,27 @@ def facet_value_label(facet: str, value: str) -> str:
     return value
 
 
+def present_facts(hit) -> list[tuple[str, str]]:
+    """The key facts of a hit as (label, text) in the current language: owner, region, deadline, status."""
+    facts = hit.facts or {}
+    shown: list[tuple[str, str]] = []
+    if facts.get("owner"):
+        shown.append((_("Owner"), facts["owner"]))
+    if facts.get("region"):
+        shown.append((_("Region"), facts["region"]))
+    if facts.get("deadline") and hit.type == "challenge":
+        try:
+            deadline = datetime.fromisoformat(facts["deadline"])
+        except ValueError:
+            deadline = None
+        if deadline is not None:
+            zone = regions.timezone_for(province_code=facts.get("province") or None)
+            shown.append((_("Deadline"), format_in_zone(deadline, zone)))
+    if facts.get("status") and hit.type in ("challenge", "organization", "proposal"):
+        shown.append((_("Status"), facet_value_label("status", facts["status"])))
+    return shown
+
+
 @route(bp, "/search", PUBLIC)
 def index():
     args = read_search_args(request.args)
@@ -44,4 +69,5 @@ def index():
         sort_labels=SORT_LABELS,
         facet_labels=FACET_LABELS,
         facet_value_label=facet_value_label,
+        present_facts=present_facts,
     )
