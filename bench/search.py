@@ -1,0 +1,520 @@
+"""Search at 100,000 documents: index build rate, query latency against SQLite FTS5, commit-to-searchable latency.
+
+Run from the repository root: `.venv/bin/python -m bench.search` (or `make bench-search`).
+Options: --docs N (default 100000), --rounds R (query repetitions, default 5), --skip-freshness.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sqlite3
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+SEED = 20261129
+
+PROVINCES = ("11", "12", "13", "14", "16", "17", "18", "31", "32", "33", "34", "35", "36", "51", "52", "53", "61",
+             "63", "64", "71", "73", "91")
+CITIES = ("Palembang", "Medan", "Padang", "Pekanbaru", "Bengkulu", "Bandar Lampung", "Jakarta Utara", "Bandung",
+          "Semarang", "Yogyakarta", "Surabaya", "Serang", "Denpasar", "Mataram", "Kupang", "Pontianak",
+          "Banjarmasin", "Samarinda", "Manado", "Makassar", "Jayapura", "Bekasi", "Bogor", "Malang", "Solo",
+          "Cilegon", "Sidoarjo", "Lubuklinggau", "Prabumulih", "Banyuasin")
+ORG_KINDS = ("government",) * 6 + ("industry", "academia", "community", "investor")
+
+# Per sector: Indonesian problems, English problems, Indonesian solution ideas, English solution ideas.
+VOCAB: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "transportation": (
+        ("kemacetan lalu lintas di simpang", "antrean kendaraan di gerbang tol", "parkir liar di bahu jalan",
+         "angkutan umum yang tidak tepat waktu", "kecelakaan di perlintasan kereta", "jalan berlubang di kawasan pasar",
+         "kepadatan penumpang bus kota", "kemacetan saat jam pulang sekolah"),
+        ("traffic congestion at intersections", "unreliable bus arrivals", "illegal roadside parking",
+         "road safety near schools", "traffic jams during the holiday exodus", "crowded commuter trains"),
+        ("lampu lalu lintas adaptif", "aplikasi informasi kedatangan bus", "rekayasa lalu lintas",
+         "pembayaran tarif nontunai", "sensor penghitung kendaraan", "jalur sepeda yang aman"),
+        ("adaptive signal timing", "real-time passenger information", "cashless fare integration",
+         "computer vision vehicle counts", "park-and-ride schemes"),
+    ),
+    "water": (
+        ("krisis air bersih di musim kemarau", "kehilangan air di jaringan PDAM", "air sumur tercemar",
+         "sambungan pipa liar", "tekanan air rendah di ujung jaringan", "intrusi air laut ke sumur warga"),
+        ("clean water shortages in the dry season", "non-revenue water losses", "contaminated wells",
+         "low water pressure", "unsafe drinking water"),
+        ("meteran air pintar berbasis IoT", "penampungan air hujan", "pompa tenaga surya",
+         "deteksi kebocoran pipa", "pengolahan air payau"),
+        ("smart water meters", "leak detection", "rainwater harvesting", "water kiosks with filtration"),
+    ),
+    "waste": (
+        ("pengelolaan sampah plastik di pasar", "tumpukan sampah di TPS", "TPA yang hampir penuh",
+         "pemilahan sampah rumah tangga", "sampah di sungai dan saluran", "pengangkutan sampah yang tidak terjadwal"),
+        ("plastic waste in markets", "overflowing landfill", "household waste sorting", "marine debris on beaches",
+         "food waste from restaurants"),
+        ("bank sampah digital", "pengomposan sampah organik", "optimasi rute truk sampah",
+         "pengolahan sampah menjadi energi", "retribusi persampahan nontunai"),
+        ("route optimisation for garbage trucks", "composting", "waste-to-energy", "deposit return schemes"),
+    ),
+    "environment": (
+        ("banjir tahunan di bantaran sungai", "banjir rob di pesisir", "genangan setelah hujan deras",
+         "polusi udara di kawasan industri", "kebakaran hutan dan lahan gambut", "kurangnya ruang terbuka hijau"),
+        ("recurring floods along the river", "tidal flooding on the coast", "air pollution near factories",
+         "urban heat islands", "forest and peatland fires"),
+        ("sistem peringatan dini banjir", "sensor tinggi muka air", "pemetaan daerah rawan banjir",
+         "sensor kualitas udara", "penanaman pohon di kampung padat"),
+        ("flood early warning", "river level gauges", "satellite flood mapping", "low-cost air quality sensors"),
+    ),
+    "health": (
+        ("antrean pasien puskesmas yang panjang", "antrian obat di RSUD", "angka stunting yang tinggi",
+         "kasus demam berdarah meningkat", "akses layanan kesehatan ibu hamil", "rujukan pasien yang lambat"),
+        ("long outpatient queues", "high stunting rates", "dengue outbreaks", "slow patient referrals",
+         "maternal health in remote villages"),
+        ("antrean daring", "aplikasi kader posyandu", "ovitrap pintar berbasis IoT", "telekonsultasi bidan",
+         "pendaftaran pasien mandiri"),
+        ("online appointment booking", "community health worker apps", "telemedicine", "SMS reminders"),
+    ),
+    "energy": (
+        ("jalan desa yang gelap", "tagihan listrik PJU yang tinggi", "lampu PJU mati berminggu-minggu",
+         "ketergantungan pada genset diesel", "konsumsi listrik gedung kantor"),
+        ("unlit village roads", "high street lighting bills", "broken street lights", "diesel generator dependence"),
+        ("PJU tenaga surya", "PJU pintar dengan peredupan otomatis", "PLTS atap", "audit energi gedung",
+         "pembangkit biomassa"),
+        ("solar street lights", "smart LED street lighting", "rooftop solar", "building energy management"),
+    ),
+    "governance": (
+        ("perizinan usaha yang berbelit", "antrean layanan KTP-el", "pengaduan warga tanpa tindak lanjut",
+         "pembayaran pajak daerah secara tunai", "data penduduk yang tidak mutakhir"),
+        ("slow business licensing", "long queues for ID cards", "unanswered citizen complaints",
+         "cash payments at service counters"),
+        ("perizinan satu pintu daring", "pembayaran non tunai", "kanal pengaduan terintegrasi",
+         "dasbor kinerja perangkat daerah"),
+        ("one-stop online licensing", "cashless payment", "integrated complaint handling", "open data portals"),
+    ),
+    "economy": (
+        ("pemasaran UMKM kuliner", "akses pembiayaan usaha mikro", "retribusi pasar yang bocor",
+         "harga cabai yang melonjak", "sertifikasi halal usaha kecil"),
+        ("MSMEs selling online", "access to credit for micro businesses", "volatile food prices",
+         "market stall digitalisation"),
+        ("pendampingan UMKM go digital", "penilaian kredit alternatif", "retribusi nontunai dengan QRIS",
+         "sistem informasi harga pangan"),
+        ("marketplace partnerships", "alternative credit scoring", "QR code payments"),
+    ),
+    "housing": (
+        ("permukiman kumuh di bantaran sungai", "rumah tidak layak huni", "harga sewa rumah yang mahal",
+         "sanitasi buruk di kampung padat"),
+        ("informal settlements on riverbanks", "substandard housing", "unaffordable rent"),
+        ("penataan kawasan kumuh", "hunian vertikal sewa", "pendataan RTLH berbasis foto"),
+        ("affordable rental housing", "modular construction", "community-led upgrading"),
+    ),
+    "education": (
+        ("angka putus sekolah", "sekolah tanpa akses internet", "kekurangan guru di daerah terpencil",
+         "zonasi PPDB yang tidak transparan"),
+        ("school dropouts", "schools without internet", "teacher shortages", "digital learning gaps"),
+        ("sekolah berasrama", "konten belajar luring", "guru kunjung", "peta zonasi yang dapat diaudit"),
+        ("offline-first learning", "solar-charged tablets", "teacher training"),
+    ),
+}
+SECTORS = tuple(VOCAB)
+
+TITLE_ID = ("Mengatasi {p} di {c}", "Solusi untuk {p}", "{s} untuk {p}", "Inovasi {s} di {c}",
+            "Penanganan {p} di Kota {c}", "Tantangan: {p}")
+TITLE_EN = ("Tackling {p} in {c}", "{s} for {c}", "Solutions for {p}", "Reducing {p} in {c}")
+SUMMARY_ID = ("Pemerintah daerah {c} mencari solusi atas {p}.", "{p} menjadi keluhan utama warga {c}.",
+              "Kami mencari {s} untuk mengurangi {p}.")
+SUMMARY_EN = ("The city of {c} is looking for ways to address {p}.", "Residents of {c} report {p} every week.")
+BODY_ID = ("Setiap tahun {p} di {c} merugikan warga dan memperlambat layanan publik.",
+           "Data dinas menunjukkan {p} meningkat {n}% dalam tiga tahun terakhir.",
+           "Kami mengundang startup, perguruan tinggi, dan komunitas untuk mengusulkan {s}.",
+           "Solusi harus dapat diuji coba dalam {m} bulan dengan anggaran yang wajar.",
+           "Usulan yang melibatkan warga dan memanfaatkan data terbuka akan dinilai lebih tinggi.",
+           "Selain itu, {s2} juga dapat menjadi bagian dari solusi.",
+           "Lokasi uji coba berada di kecamatan dengan {p2}.")
+BODY_EN = ("Every year {p} costs residents of {c} time and money.",
+           "Agency data shows {p} rising by {n}% over three years.",
+           "We invite startups, universities and communities to propose {s}.",
+           "Pilots should run within {m} months on a modest budget.",
+           "Proposals that involve residents and use open data will score higher.")
+QUESTION_ID = ("Apakah data {p} tersedia untuk peserta?", "Bolehkah proposal {s} diajukan oleh konsorsium?")
+ORG_ID = ("Dinas {sl} Kota {c}", "Komunitas Peduli {c}", "PT {S} Nusantara", "Universitas {c}", "Perumda {S} {c}")
+
+
+@dataclass(slots=True)
+class Doc:
+    object_id: int
+    type: str
+    title: str
+    summary: str
+    body: str
+    sector: str
+    province: str
+    status: str
+    org_kind: str | None
+
+
+SECTOR_LABEL = {"transportation": "Perhubungan", "water": "Air Minum", "waste": "Lingkungan Hidup",
+                "environment": "Lingkungan Hidup", "health": "Kesehatan", "energy": "Energi",
+                "governance": "Penanaman Modal", "economy": "Koperasi dan UMKM", "housing": "Perumahan",
+                "education": "Pendidikan"}
+
+
+def generate(count: int, seed: int = SEED) -> list[Doc]:
+    """count documents of mixed Indonesian/English city-problem text, the same for the same seed."""
+    rng = random.Random(seed)
+    choice, randint = rng.choice, rng.randint
+    docs = []
+    for number in range(1, count + 1):
+        sector = SECTORS[number % len(SECTORS)] if number % 7 else choice(SECTORS)
+        p_id, p_en, s_id, s_en = VOCAB[sector]
+        city = choice(CITIES)
+        english = rng.random() < 0.25
+        roll = rng.random()
+        kind = "challenge" if roll < 0.7 else "question" if roll < 0.8 else "addendum" if roll < 0.9 else "organization"
+        problems, ideas = (p_en, s_en) if english else (p_id, s_id)
+        p, s = choice(problems), choice(ideas)
+        fill = {"p": p, "p2": choice(p_id), "s": s, "s2": choice(s_id), "c": city, "n": randint(5, 60),
+                "m": randint(3, 12), "S": s.split()[0].capitalize(), "sl": SECTOR_LABEL[sector]}
+        if kind == "organization":
+            title = choice(ORG_ID).format(**fill)
+            summary = f"Organisasi di {city} yang bergerak di bidang {SECTOR_LABEL[sector].lower()}."
+        elif kind == "question":
+            title = choice(QUESTION_ID).format(**fill)
+            summary = f"Pertanyaan tentang tantangan {p}."
+        elif kind == "addendum":
+            title = f"Addendum: perubahan jadwal tantangan {p}"
+            summary = "Batas waktu pengajuan proposal diperpanjang."
+        else:
+            title = choice(TITLE_EN if english else TITLE_ID).format(**fill)
+            title = title[0].upper() + title[1:]
+            summary = choice(SUMMARY_EN if english else SUMMARY_ID).format(**fill)
+        sentences = BODY_EN if english else BODY_ID
+        body = " ".join(sentence.format(**fill) for sentence in rng.sample(sentences, randint(3, len(sentences))))
+        docs.append(Doc(number, kind, title, summary, body, sector, choice(PROVINCES),
+                        "archived" if rng.random() < 0.15 else "published",
+                        choice(ORG_KINDS) if kind == "organization" else "government"))
+    return docs
+
+
+@dataclass(frozen=True, slots=True)
+class BenchQuery:
+    text: str
+    types: tuple[str, ...] = ()
+    filters: tuple[tuple[str, str], ...] = ()
+
+
+QUERIES = (
+    BenchQuery("macet"), BenchQuery("kemacetan lalu lintas"), BenchQuery("persampahan"),
+    BenchQuery("pengelolaan sampah plastik"), BenchQuery("banjir"), BenchQuery("air bersih"),
+    BenchQuery("antrean puskesmas"), BenchQuery("antrian obat"), BenchQuery("perizinan usaha"),
+    BenchQuery("pembayaran nontunai"), BenchQuery("traffic congestion"), BenchQuery("flood early warning"),
+    BenchQuery("solar street lights"), BenchQuery("clean water shortages"), BenchQuery("waste"),
+    BenchQuery("banijr"), BenchQuery("sampha"), BenchQuery("kemacetn lalu lintas"), BenchQuery("UMKM"),
+    BenchQuery("PJU"), BenchQuery("IoT"), BenchQuery('"air bersih"'), BenchQuery('"sistem peringatan dini"'),
+    BenchQuery("banjir -rob"), BenchQuery("sampah", filters=(("sector", "waste"),)),
+    BenchQuery("banjir", filters=(("province", "16"),)), BenchQuery("antrean", types=("question",)),
+    BenchQuery("stunting", filters=(("sector", "health"), ("province", "53"))),
+    BenchQuery("rumah tidak layak huni"), BenchQuery("tagihan listrik PJU", types=("challenge",)),
+)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The nearest-rank percentile of values."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))]
+
+
+# ---------------------------------------------------------------- SQLite FTS5 baseline
+
+FTS_WORD = re.compile(r'-?"[^"]*"|-?[^\s"]+')
+
+
+def fts5_match(text: str) -> str:
+    """The FTS5 MATCH expression of a query: words and quoted phrases ANDed, "-word" as NOT."""
+    positive, negative = [], []
+    for token in FTS_WORD.findall(text):
+        target = negative if token.startswith("-") else positive
+        words = re.findall(r"[^\W_]+", token)
+        if words:
+            target.append('"' + " ".join(words) + '"')
+    expression = " AND ".join(positive) or '""'
+    for term in negative:
+        expression = f"{expression} NOT {term}"
+    return expression
+
+
+def fts5_build(docs: list[Doc], path: Path) -> tuple[sqlite3.Connection, float]:
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "CREATE VIRTUAL TABLE docs USING fts5(title, summary, body, type UNINDEXED, sector UNINDEXED, "
+        "province UNINDEXED, tokenize='unicode61 remove_diacritics 2')"
+    )
+    started = time.perf_counter()
+    connection.executemany(
+        "INSERT INTO docs (rowid, title, summary, body, type, sector, province) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ((d.object_id, d.title, d.summary, d.body, d.type, d.sector, d.province) for d in docs),
+    )
+    connection.commit()
+    return connection, time.perf_counter() - started
+
+
+def fts5_search(connection: sqlite3.Connection, query: BenchQuery) -> list[int]:
+    sql = "SELECT rowid FROM docs WHERE docs MATCH ?"
+    params: list[str] = [fts5_match(query.text)]
+    for name, value in query.filters:
+        sql += f" AND {name} = ?"
+        params.append(value)
+    if query.types:
+        sql += f" AND type IN ({', '.join('?' * len(query.types))})"
+        params.extend(query.types)
+    sql += " ORDER BY bm25(docs, 5.0, 2.0, 1.0) LIMIT 10"
+    return [row[0] for row in connection.execute(sql, params)]
+
+
+def time_queries(run, rounds: int) -> tuple[list[float], dict[str, int]]:
+    """Milliseconds per query execution (every query, rounds times, after one warm-up pass) and hit counts."""
+    hits = {query.text: len(run(query)) for query in QUERIES}
+    timings = []
+    for _ in range(rounds):
+        for query in QUERIES:
+            started = time.perf_counter()
+            run(query)
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings, hits
+
+
+# ---------------------------------------------------------------- the engine
+
+NOW = datetime(2026, 11, 29, tzinfo=UTC)
+# Generated documents use ids far above those of the app's own rows (the freshness run writes into the same index).
+ID_OFFSET = 10_000_000
+PAGE = 10
+
+
+def search_documents(docs: list[Doc]) -> list:
+    from goi.search.types import SearchDocument
+
+    boosts = {"published": 1.0, "archived": 0.6}
+    return [
+        SearchDocument(
+            key=f"{d.type}:{ID_OFFSET + d.object_id}",
+            type=d.type,
+            object_id=ID_OFFSET + d.object_id,
+            title=d.title,
+            summary=d.summary,
+            body=d.body,
+            url=f"/{d.type}s/{d.object_id}",
+            sector=d.sector,
+            province=d.province,
+            status=d.status if d.type == "challenge" else None,
+            org_kind=d.org_kind,
+            owner=f"Pemerintah Kota {CITIES[d.object_id % len(CITIES)]}",
+            deadline=NOW + timedelta(days=d.object_id % 90) if d.type == "challenge" else None,
+            created_at=NOW - timedelta(minutes=d.object_id),
+            principals=("public",),
+            boost=boosts.get(d.status, 1.0) if d.type == "challenge" else 1.0,
+        )
+        for d in docs
+    ]
+
+
+def engine_build(documents: list, path: Path):
+    from goi.search.whoosh_backend import WhooshBackend
+
+    backend = WhooshBackend(path)
+    started = time.perf_counter()
+    backend.index(documents, timeout=60.0)
+    return backend, time.perf_counter() - started
+
+
+def engine_search(backend, query: BenchQuery) -> list[int]:
+    from goi.search import service
+    from goi.search.types import SearchQuery
+
+    results = service.run_query(
+        backend,
+        SearchQuery(text=query.text, principals=("public",), now=NOW, types=query.types,
+                    filters=dict(query.filters), per_page=PAGE),
+    )
+    return [hit.object_id for hit in results.hits]
+
+
+# ---------------------------------------------------------------- commit to searchable, through the outbox
+
+
+def _app(folder: str, index_path: str):
+    from config import TestConfig
+    from goi import create_app
+
+    return create_app(
+        TestConfig,
+        INSTANCE_PATH=folder,
+        UPLOAD_PATH=str(Path(folder) / "uploads"),
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/goi.sqlite3",
+        SEARCH_INDEX_PATH=index_path,
+        SEARCH_SYNC_ON_COMMIT=True,
+    )
+
+
+def _seed_challenges(count: int) -> list[int]:
+    from goi.challenges.models import Challenge, ChallengeStatus, Criterion
+    from goi.extensions import db
+    from goi.orgs.models import GovernmentKind, Organization, OrgKind
+
+    organization = Organization(slug="pemkot-bench", name="Pemerintah Kota Bench", kind=OrgKind.GOVERNMENT,
+                                government_kind=GovernmentKind.CITY, province_code="16", regency_code="16.71",
+                                verified_at=NOW)
+    db.session.add(organization)
+    challenges = []
+    for number in range(count):
+        challenge = Challenge(
+            slug=f"bench-{number}", owner_org=organization, title=f"Tantangan banjir {number}",
+            summary="Ringkasan tantangan.", sector="water", province_code="16", regency_code="16.71",
+            opens_at=NOW - timedelta(days=1), closes_at=NOW + timedelta(days=30),
+            status=ChallengeStatus.PUBLISHED, published_at=NOW, budget_min=100_000_000, budget_max=900_000_000,
+        )
+        challenge.criteria = [Criterion(position=1, name="Dampak", weight=100)]
+        db.session.add(challenge)
+        challenges.append(challenge)
+    db.session.commit()
+    return [challenge.id for challenge in challenges]
+
+
+def _writer(folder: str, index_path: str, writer: int, challenge_ids: list[int], changes: int, results) -> None:
+    """One writer process: change a challenge's title, commit, then query until the new title is found."""
+    from goi.challenges.models import Challenge
+    from goi.extensions import db
+    from goi.search import service
+    from goi.search.types import SearchQuery
+    from goi.search.whoosh_backend import WhooshBackend
+
+    rng = random.Random(SEED + writer)
+    app = _app(folder, index_path)
+    measured = []
+    with app.app_context():
+        backend = WhooshBackend(index_path)
+        for number in range(changes):
+            object_id = challenge_ids[number % len(challenge_ids)]
+            # A word no other document has, far (in edits) from every earlier one: typo expansion cannot match.
+            token = "".join(rng.choice("bcdfghjkmnpqrstvwxz") for _ in range(6)) + str(rng.randint(100, 999))
+            challenge = db.session.get(Challenge, object_id)
+            challenge.title = f"Tantangan banjir {token}"
+            started = time.perf_counter()
+            db.session.commit()  # the outbox row is written in this transaction, applied after it
+            committed = time.perf_counter()
+            search_query = SearchQuery(text=token, principals=("public",), per_page=PAGE)
+            found = None
+            while time.perf_counter() - started < 30:
+                hits = service.run_query(backend, search_query).hits
+                if any(hit.object_id == object_id and token in hit.title for hit in hits):
+                    found = time.perf_counter()
+                    break
+                time.sleep(0.002)
+            measured.append((committed - started, None if found is None else found - started))
+            time.sleep(rng.uniform(0, 0.05))
+        db.session.remove()
+    results.put(measured)
+
+
+def freshness(index_path: Path, writers: int, changes: int) -> list[tuple[float, float | None]]:
+    """Commit-to-searchable of writers processes committing changes at once, on the bench's big index."""
+    import multiprocessing
+
+    from goi.extensions import db
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = _app(folder, str(index_path))
+        with app.app_context():
+            db.create_all()
+            ids = _seed_challenges(writers * 5)
+            db.session.remove()
+        context = multiprocessing.get_context("spawn")
+        queue = context.Queue()
+        processes = [
+            context.Process(
+                target=_writer, args=(folder, str(index_path), writer, ids[writer::writers], changes, queue)
+            )
+            for writer in range(writers)
+        ]
+        for process in processes:
+            process.start()
+        measured = [item for _ in processes for item in queue.get(timeout=600)]
+        for process in processes:
+            process.join()
+        return measured
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--writers", type=int, default=4)
+    parser.add_argument("--changes", type=int, default=25, help="changes committed by each writer")
+    parser.add_argument("--skip-freshness", action="store_true")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    docs = generate(args.docs)
+    print(f"generated {len(docs):,} documents in {time.perf_counter() - started:.1f} s")
+    rows: list[tuple[str, str]] = []
+
+    with tempfile.TemporaryDirectory() as folder:
+        connection, fts_seconds = fts5_build(docs, Path(folder) / "fts.sqlite3")
+        fts_times, fts_hits = time_queries(lambda query: fts5_search(connection, query), args.rounds)
+
+        documents = search_documents(docs)
+        index_path = Path(folder) / "index"
+        backend, engine_seconds = engine_build(documents, index_path)
+        print(f"indexed {len(documents):,} documents in {engine_seconds:.1f} s")
+        engine_times, engine_hits = time_queries(lambda query: engine_search(backend, query), args.rounds)
+
+        engine_p95, fts_p95 = percentile(engine_times, 0.95), percentile(fts_times, 0.95)
+        rows += [
+            ("documents", f"{len(docs):,}"),
+            ("engine index build", f"{len(docs) / engine_seconds:,.0f} docs/s"),
+            ("SQLite FTS5 index build", f"{len(docs) / fts_seconds:,.0f} docs/s"),
+            (f"engine query p50 ({len(QUERIES)} queries x {args.rounds})", f"{percentile(engine_times, 0.5):.1f} ms"),
+            ("engine query p95", f"{engine_p95:.1f} ms"),
+            ("engine query max", f"{max(engine_times):.1f} ms"),
+            ("SQLite FTS5 query p50", f"{percentile(fts_times, 0.5):.1f} ms"),
+            ("SQLite FTS5 query p95", f"{fts_p95:.1f} ms"),
+            ("p95 engine / p95 FTS5", f"{engine_p95 / fts_p95:.2f}x"),
+            ("target: engine p95 <= 50 ms", "met" if engine_p95 <= 50 else "NOT met"),
+            ("target: ratio <= 3x", "met" if engine_p95 <= 3 * fts_p95 else "NOT met"),
+        ]
+        print("\nper query: engine p95 / FTS5 p95 (ms), hits in the first page engine / FTS5")
+        for position, query in enumerate(QUERIES):
+            own = engine_times[position :: len(QUERIES)]
+            base = fts_times[position :: len(QUERIES)]
+            label = query.text + "".join(f" {name}={value}" for name, value in query.filters)
+            label += f" type={','.join(query.types)}" if query.types else ""
+            print(f"  {label:<42} {percentile(own, 0.95):7.1f} {percentile(base, 0.95):7.1f}"
+                  f"   {engine_hits[query.text]:>3} / {fts_hits[query.text]:>3}")
+
+        if not args.skip_freshness:
+            connection.close()
+            measured = freshness(index_path, args.writers, args.changes)
+            commits = [commit * 1000 for commit, _ in measured]
+            visible = [found * 1000 for _, found in measured if found is not None]
+            missing = sum(1 for _, found in measured if found is None)
+            rows += [
+                (f"commit-to-searchable p50 ({args.writers} writers x {args.changes})",
+                 f"{percentile(visible, 0.5):.0f} ms" if visible else "n/a"),
+                ("commit-to-searchable p95", f"{percentile(visible, 0.95):.0f} ms" if visible else "n/a"),
+                ("commit-to-searchable max", f"{max(visible):.0f} ms" if visible else "n/a"),
+                ("commit() duration p50 / p95 (includes index write)",
+                 f"{percentile(commits, 0.5):.0f} / {percentile(commits, 0.95):.0f} ms"),
+                ("changes not searchable within 30 s", str(missing)),
+            ]
+    print_table(rows)
+
+
+def print_table(rows: list[tuple[str, str]]) -> None:
+    width = max(len(name) for name, _ in rows)
+    print()
+    for name, value in rows:
+        print(f"{name:<{width}}  {value:>16}")
+
+
+if __name__ == "__main__":
+    main()
