@@ -99,11 +99,15 @@ def register_blueprints(app: Flask) -> None:
     from goi.notify.views import bp as notify_bp
     from goi.orgs.views import bp as orgs_bp
     from goi.proposals.views import bp as proposals_bp
+    from goi.reviews.services import is_in_published_results
+    from goi.reviews.views import bp as reviews_bp
     from goi.search.service import challenge_ids_for_viewer
     from goi.search.views import bp as search_bp
     from goi.site.views import bp as site_bp
 
     app.extensions["challenge_keyword_matcher"] = challenge_ids_for_viewer
+    # proposals.permissions.is_published_in_results asks the review domain, which builds on proposals.
+    app.extensions["published_in_results"] = is_in_published_results
     for blueprint in (
         site_bp,
         accounts_bp,
@@ -111,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         challenges_bp,
         proposals_bp,
+        reviews_bp,
         notify_bp,
         search_bp,
         api_bp,

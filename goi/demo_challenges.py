@@ -13,6 +13,8 @@ from goi.core import clock
 from goi.extensions import db
 from goi.orgs.models import Organization
 from goi.proposals import services as proposals
+from goi.reviews import services as reviews
+from goi.reviews.models import AwardLabel
 
 MARKER_REF = "demo-palembang-banjir-musi"
 ALL_SOLVERS = ["industry", "academia", "community", "citizen", "investor"]
@@ -286,8 +288,27 @@ def _build(spec: DemoChallenge, now: datetime) -> None:
         challenges.decide(
             owner, challenge, ChallengeOutcome.AWARDED if spec.proposals else ChallengeOutcome.NOT_AWARDED
         )
+        # Results are published while the challenge is decided, so an archived one has them from before.
+        _publish_results(owner, challenge)
     if spec.state == ChallengeStatus.ARCHIVED:
         challenges.archive(owner, challenge)
+
+
+def _publish_results(owner: User, challenge: Challenge) -> None:
+    """The first submitted proposal wins and the others are shortlisted; a challenge not awarded names none."""
+    entries = []
+    if challenge.outcome == ChallengeOutcome.AWARDED:
+        for number, proposal in enumerate(reviews.eligible_proposals(challenge)):
+            award = AwardLabel.WINNER if number == 0 else AwardLabel.SHORTLISTED
+            citation = "Solusi paling siap diterapkan, dengan biaya operasional terendah." if number == 0 else ""
+            entries.append(reviews.EntryChoice(proposal.id, award, citation))
+        summary = (
+            "Tim juri menilai setiap usulan dengan kriteria berbobot yang diumumkan. "
+            "Pemenang diundang ke tahap uji coba lapangan bersama dinas terkait."
+        )
+    else:
+        summary = "Tidak ada usulan yang masuk, sehingga tantangan ini ditutup tanpa pemenang."
+    reviews.publish_results(owner, challenge, summary, entries)
 
 
 def load_demo_challenges() -> bool:

@@ -6,4 +6,5 @@ from goi.core import audit, mail  # noqa: F401
 from goi.notify import models as notify_models  # noqa: F401
 from goi.orgs import models as orgs_models  # noqa: F401
 from goi.proposals import models as proposals_models  # noqa: F401
+from goi.reviews import models as reviews_models  # noqa: F401
 from goi.search import models as search_models  # noqa: F401

@@ -9,9 +9,11 @@ from sqlalchemy import func, select
 from config import TestConfig
 from goi import create_app
 from goi.accounts.models import User
+from goi.challenges.models import Challenge, ChallengeStatus
 from goi.demo import DEMO_PASSWORD, DEMO_USERS, ORGANIZATIONS
 from goi.extensions import db
 from goi.orgs.models import MemberRole, Membership, Organization, OrgKind, VerificationRequest, VerificationStatus
+from goi.reviews.models import AwardLabel, ChallengeResult
 from tests.conftest import post_form
 
 
@@ -148,3 +150,20 @@ def test_demo_pages_render(demo_app):
     assert client.get("/orgs").status_code == 200
     for spec in ORGANIZATIONS:
         assert client.get(f"/orgs/{spec['slug']}").status_code == 200, spec["slug"]
+
+
+def test_demo_decided_and_archived_challenges_have_published_results(demo_app):
+    _seed(demo_app)
+    with demo_app.app_context():
+        published = {
+            result.challenge.ref: result for result in db.session.scalars(select(ChallengeResult)).unique().all()
+        }
+        assert set(published) == {"demo-banjarmasin-pju-pintar", "demo-palembang-perizinan-umkm"}
+        decided = published["demo-banjarmasin-pju-pintar"]
+        assert decided.challenge.status == ChallengeStatus.DECIDED
+        assert [entry.award for entry in decided.entries] == [AwardLabel.WINNER]
+        archived = published["demo-palembang-perizinan-umkm"]
+        assert archived.challenge.status == ChallengeStatus.ARCHIVED and archived.entries == []
+        slug = db.session.scalar(select(Challenge.slug).where(Challenge.ref == "demo-banjarmasin-pju-pintar"))
+    html = demo_app.test_client().get(f"/challenges/{slug}").get_data(as_text=True)
+    assert 'id="results"' in html and "PJU surya dengan LoRaWAN" in html

@@ -15,7 +15,7 @@ import pytest
 from flask import url_for
 
 from goi.challenges import services as challenge_services
-from goi.challenges.models import SolverKind
+from goi.challenges.models import ChallengeOutcome, ChallengeStatus, SolverKind
 from goi.core import clock
 from goi.core.policy import POLICY, Rule
 from goi.core.storage import upload_root
@@ -378,6 +378,18 @@ CASES = [
         PALEMBANG_MANAGERS,
         lambda s: {"slug": s["challenge_slug"], "document_id": 999999},
     ),
+    # results (samples: the published challenge, not decided, and a decided one, not awarded)
+    Case("reviews.new_results", "GET", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case("reviews.new_results", "GET", PALEMBANG_MANAGERS, lambda s: {"slug": s["decided_slug"]}, label="decided"),
+    Case("reviews.new_results", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case(
+        "reviews.new_results",
+        "POST",
+        PALEMBANG_MANAGERS,
+        lambda s: {"slug": s["decided_slug"]},
+        lambda s: {"summary": ""},
+        label="decided",
+    ),
     # proposals (sample: a draft of org_member with org_admin as accepted partner)
     Case("proposals.start", "GET", SIGNED_IN, lambda s: {"slug": s["challenge_slug"]}),
     Case("proposals.start", "POST", SIGNED_IN, lambda s: {"slug": s["challenge_slug"]}, lambda s: {"title": ""}),
@@ -535,6 +547,10 @@ def samples(app, db, world):
     gowa_request = _verification_request(app, db, gowa, users["org_owner"], VerificationStatus.PENDING)
     challenge = _challenge(db, world, publish=True, title="Banjir di Palembang")
     draft = _challenge(db, world, publish=False, title="Draf Palembang")
+    decided = _challenge(db, world, publish=True, title="Diputuskan Palembang")
+    for status in (ChallengeStatus.CLOSED, ChallengeStatus.UNDER_REVIEW):
+        challenge_services.transition(decided, status, world["users"]["gov_admin"])
+    challenge_services.decide(world["users"]["gov_admin"], decided, ChallengeOutcome.NOT_AWARDED)
     proposal = proposal_services.start_proposal(users["org_member"], challenge, None, "Sistem Peringatan Banjir")
     partner = TeamMember(
         user_id=users["org_admin"].id,
@@ -560,6 +576,7 @@ def samples(app, db, world):
         "gowa_request_id": gowa_request.id,
         "challenge_slug": challenge.slug,
         "draft_slug": draft.slug,
+        "decided_slug": decided.slug,
         "proposal_id": proposal.id,
         "partner_id": partner.id,
     }

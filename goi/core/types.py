@@ -29,8 +29,8 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-def string_enum(kind: type[enum.Enum], name: str) -> Enum:
+def string_enum(kind: type[enum.Enum], name: str, length: int = 16) -> Enum:
     """An enum stored as its values in a short string column, the same on SQLite and PostgreSQL."""
     return Enum(
-        kind, name=name, native_enum=False, length=16, values_callable=lambda members: [m.value for m in members]
+        kind, name=name, native_enum=False, length=length, values_callable=lambda members: [m.value for m in members]
     )

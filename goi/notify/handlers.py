@@ -12,6 +12,8 @@ from goi.extensions import db
 from goi.notify.services import notify
 from goi.proposals import signals as proposal_signals
 from goi.proposals.models import Proposal, ProposalStatus, TeamMember, TeamMemberStatus
+from goi.reviews import signals as review_signals
+from goi.reviews.services import public_entries
 
 
 def team_user_ids(proposal_ids: list[int]) -> set[int]:
@@ -70,6 +72,20 @@ def on_addendum(challenge: Challenge, addendum) -> None:
 
 def on_question_answered(challenge: Challenge, question) -> None:
     notify([question.asker_id], "question_answered", _challenge_link(challenge), challenge=challenge, question=question)
+
+
+def on_results_published(challenge: Challenge, result, actor) -> None:
+    recipients = interested_user_ids(challenge)
+    if actor is not None:
+        recipients.discard(actor.id)
+    notify(
+        recipients,
+        "results_published",
+        _challenge_link(challenge) + "#results",
+        challenge=challenge,
+        result=result,
+        entries=public_entries(result),
+    )
 
 
 def on_proposal_submitted(proposal: Proposal, version, actor) -> None:
@@ -137,6 +153,7 @@ def connect_handlers() -> None:
     challenge_signals.challenge_status_changed.connect(on_status_changed, weak=False)
     challenge_signals.addendum_published.connect(on_addendum, weak=False)
     challenge_signals.question_answered.connect(on_question_answered, weak=False)
+    review_signals.results_published.connect(on_results_published, weak=False)
     proposal_signals.proposal_submitted.connect(on_proposal_submitted, weak=False)
     proposal_signals.proposal_withdrawn.connect(on_proposal_withdrawn, weak=False)
     proposal_signals.team_member_invited.connect(on_team_member_invited, weak=False)

@@ -27,5 +27,6 @@ KINDS = {
         Kind("deadline_reminder", _l("Deadline in 3 days and in 24 hours"), Channel.BOTH),
         Kind("challenge_closed", _l("Challenge closed"), Channel.IN_APP),
         Kind("challenge_status", _l("Other changes of a challenge's state"), Channel.IN_APP),
+        Kind("results_published", _l("Results of challenges you follow or answer"), Channel.BOTH),
     )
 }

@@ -89,6 +89,11 @@ class Proposal(db.Model):
         back_populates="proposal", cascade="all, delete-orphan", order_by="ProposalVersion.version"
     )
 
+    @property
+    def team_name(self) -> str:
+        """The organization the proposal was submitted for, else its lead's name."""
+        return self.organization.name if self.organization else self.lead_user.name
+
 
 class ProposalSection(db.Model):
     """The proposal's answer to one of the challenge's criteria."""

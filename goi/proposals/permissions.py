@@ -2,12 +2,13 @@
 
 The team (lead and accepted partners) always sees its proposal. Challenge managers and assigned reviewers see
 submitted proposals only, and for a sealed challenge only once the deadline has passed. Nobody else sees a
-proposal at all; views answer 404 so that ids do not reveal that a proposal exists.
+proposal at all; views answer 404 so that ids do not reveal that a proposal exists. The one exception is
+is_published_in_results: a proposal named in published results shows its public part in those results.
 """
 
 import json
 
-from flask import g
+from flask import current_app, g, has_app_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -53,6 +54,20 @@ def is_assigned_reviewer(user, proposal: Proposal) -> bool:
     There is no reviewer model yet, so nobody is a reviewer.
     """
     return False
+
+
+def is_published_in_results(proposal: Proposal) -> bool:
+    """Whether the owner published results that name this submitted proposal.
+
+    Then, and only then, its public part (title, team or organization name, summary, with the award and the
+    citation) is shown to everyone: in the results section of the challenge page and in the "result" search
+    document. The proposal itself (its page, sections, budget, attachments, its own search document) stays with
+    the team and the owners: can_view_proposal does not change. The lookup belongs to the review domain, which
+    builds on this one, so it is registered as app.extensions["published_in_results"]; without it, no proposal
+    counts as published.
+    """
+    lookup = current_app.extensions.get("published_in_results") if has_app_context() else None
+    return bool(lookup is not None and proposal.status == ProposalStatus.SUBMITTED and lookup(proposal))
 
 
 def sealing_lifted(challenge: Challenge) -> bool:

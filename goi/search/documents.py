@@ -1,8 +1,10 @@
 """What the index holds of each record, built from the database, and who may see it.
 
-Types: challenge, organization, profile, question, addendum, proposal. A builder returns None when the record
-must not be in the index at all (a private profile, an unanswered question, a deleted row). Published review
-results are not a model yet; their document type will be added together with the results feature.
+Types: challenge, organization, profile, question, addendum, proposal, result. A builder returns None when the
+record must not be in the index at all (a private profile, an unanswered question, a deleted row).
+
+A proposal named in published results stays a team-only "proposal" document; only the challenge's "result"
+document, which is public, carries the public part of it (title, team name, citation).
 
 Visibility is written into each document as principals: "public", "user:<id>" (a proposal's team), and
 "manages:<org id>" (admins of a verified owner organization). A submitted proposal names its challenge's owners as
@@ -22,6 +24,8 @@ from goi.core.links import path_for
 from goi.data import regions
 from goi.orgs.models import Membership, Organization
 from goi.proposals.models import Proposal, ProposalStatus, TeamMemberStatus
+from goi.proposals.permissions import is_published_in_results
+from goi.reviews.models import ChallengeResult, ResultEntry
 from goi.search.types import SearchDocument
 
 PUBLIC = ("public",)
@@ -217,11 +221,39 @@ def proposal_document(session: Session, object_id: int) -> SearchDocument | None
         sector=challenge.sector,
         province=challenge.province_code,
         status=proposal.status.value,
-        owner=proposal.organization.name if proposal.organization else proposal.lead_user.name,
+        owner=proposal.team_name,
         created_at=proposal.submitted_at or proposal.created_at,
         principals=tuple(f"user:{user_id}" for user_id in sorted(team)),
         delayed_principals=delayed,
         visible_from=visible_from,
+    )
+
+
+def result_document(session: Session, object_id: int) -> SearchDocument | None:
+    result = session.get(ChallengeResult, object_id)
+    if result is None:
+        return None
+    challenge = result.challenge
+    named = [
+        _join(entry.proposal.title, entry.proposal.team_name, entry.citation)
+        for entry in result.entries
+        if is_published_in_results(entry.proposal)
+    ]
+    return SearchDocument(
+        key=f"result:{result.id}",
+        type="result",
+        object_id=result.id,
+        ref=challenge.ref,
+        title=f"Results: {challenge.title}",
+        summary=challenge.summary,
+        body=_join(plain_text(result.summary_html), *named),
+        url=path_for("challenges.show", slug=challenge.slug) + "#results",
+        sector=challenge.sector,
+        province=challenge.province_code,
+        owner=challenge.owner_org.name,
+        region=region_name(challenge.province_code, challenge.regency_code),
+        created_at=result.published_at,
+        principals=challenge_principals(challenge),
     )
 
 
@@ -232,6 +264,7 @@ BUILDERS: dict[str, Callable[[Session, int], SearchDocument | None]] = {
     "question": question_document,
     "addendum": addendum_document,
     "proposal": proposal_document,
+    "result": result_document,
 }
 
 
@@ -242,8 +275,8 @@ def build(session: Session, doc_type: str, object_id: int) -> SearchDocument | N
 
 
 def dependent_targets(session: Session, doc_type: str, object_id: int) -> list[tuple[str, int]]:
-    """Other documents that show something of this one: a challenge's addenda, questions and proposals
-    (visibility and deadline), an organization's challenges (the owner's name)."""
+    """Other documents that show something of this one: a challenge's addenda, questions, proposals and results
+    (visibility and deadline), an organization's challenges (the owner's name), a named proposal's results."""
     if doc_type == "challenge":
         found = [
             ("addendum", i) for i in session.scalars(select(Addendum.id).where(Addendum.challenge_id == object_id))
@@ -254,10 +287,20 @@ def dependent_targets(session: Session, doc_type: str, object_id: int) -> list[t
         found += [
             ("proposal", i) for i in session.scalars(select(Proposal.id).where(Proposal.challenge_id == object_id))
         ]
+        found += [
+            ("result", i)
+            for i in session.scalars(select(ChallengeResult.id).where(ChallengeResult.challenge_id == object_id))
+        ]
         return found
     if doc_type == "organization":
         return [
             ("challenge", i) for i in session.scalars(select(Challenge.id).where(Challenge.owner_org_id == object_id))
+        ]
+    if doc_type == "proposal":
+        # A named proposal's title and team name are part of its results' document.
+        return [
+            ("result", i)
+            for i in session.scalars(select(ResultEntry.result_id).where(ResultEntry.proposal_id == object_id))
         ]
     return []
 
@@ -271,6 +314,7 @@ def all_targets(session: Session) -> Iterator[tuple[str, int]]:
         ("question", Question),
         ("addendum", Addendum),
         ("proposal", Proposal),
+        ("result", ChallengeResult),
     ):
         for object_id in session.scalars(select(model.id).order_by(model.id)):
             yield doc_type, object_id

@@ -15,6 +15,7 @@ TYPE_LABELS = {
     "question": _l("Question and answer"),
     "addendum": _l("Addendum"),
     "proposal": _l("Proposal"),
+    "result": _l("Published results"),
 }
 SORT_LABELS = {"relevance": _l("Relevance"), "deadline": _l("Deadline soonest"), "newest": _l("Newest")}
 FACET_LABELS = {

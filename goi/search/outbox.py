@@ -22,6 +22,7 @@ from goi.core import clock
 from goi.extensions import db
 from goi.orgs.models import Membership, Organization
 from goi.proposals.models import Proposal, ProposalSection, TeamMember
+from goi.reviews.models import ChallengeResult, ResultEntry
 from goi.search.backend import IndexBusy
 from goi.search.models import SearchOutbox
 
@@ -58,6 +59,10 @@ def targets_of(obj) -> list[tuple[str, int | None]]:
             return [("proposal", obj.id)]
         case TeamMember() | ProposalSection():
             return [("proposal", obj.proposal_id)]
+        case ChallengeResult():
+            return [("result", obj.id)]
+        case ResultEntry():
+            return [("result", obj.result_id)]
     return []
 
 

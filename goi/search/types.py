@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-DOCUMENT_TYPES = ("challenge", "organization", "profile", "question", "addendum", "proposal")
+DOCUMENT_TYPES = ("challenge", "organization", "profile", "question", "addendum", "proposal", "result")
 SORTS = ("relevance", "deadline", "newest")
 FACETS = ("type", "sector", "province", "status", "org_kind")
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -57,6 +57,19 @@ def present_facts(hit) -> list[tuple[str, str]]:
     return shown
 
 
+def search_url(**changes) -> str:
+    """This search's address with some parameters changed (None removes one); any change goes back to page 1."""
+    params = request.args.to_dict(flat=False)
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = [value]
+    if "page" not in changes:
+        params.pop("page", None)
+    return url_for("search.index", **params)
+
+
 @route(bp, "/search", PUBLIC)
 def index():
     args = read_search_args(request.args)
@@ -70,4 +83,5 @@ def index():
         facet_labels=FACET_LABELS,
         facet_value_label=facet_value_label,
         present_facts=present_facts,
+        search_url=search_url,
     )

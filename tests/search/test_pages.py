@@ -1,5 +1,7 @@
 """The search page, the JSON API and the challenge list's keyword filter, as a user meets them."""
 
+import re
+
 from goi.challenges.models import ChallengeStatus
 from goi.extensions import db
 from tests.conftest import log_in
@@ -94,3 +96,14 @@ def test_challenge_list_keyword_filter_uses_the_engine(client, people):
 def test_header_has_a_search_box(client):
     html = client.get("/").get_data(as_text=True)
     assert 'role="search"' in html and 'id="header-search"' in html
+
+
+def test_facet_links_keep_the_query_and_filter(client, people):
+    flood, traffic, _draft = _publish_examples(people)
+    html = client.get("/search?q=kota").get_data(as_text=True)
+    links = re.findall(r'href="(/search\?[^"]*sector=transportation[^"]*)"', html)
+    assert links, "no facet link for the transportation sector"
+    target = links[0].replace("&amp;", "&")
+    assert "q=kota" in target and "%5B" not in target
+    filtered = client.get(target).get_data(as_text=True)
+    assert f'data-id="{traffic.id}"' in filtered and f'data-id="{flood.id}"' not in filtered

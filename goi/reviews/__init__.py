@@ -1,0 +1,1 @@
+"""The review of a challenge's proposals; for now its last step: the published results."""
