@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from goi.challenges import services as challenge_services
@@ -26,6 +27,14 @@ from tests.proposals.conftest import fill
 
 CITATION = "Juri memuji sensor genangan zamrudkilat yang hemat energi."
 SECRET_TITLE = "Usulan Rahasia Pesaing Kalah"
+
+
+@pytest.fixture(autouse=True)
+def _in_english(app, client):
+    """These tests read the English messages: services run under an English locale, pages get the cookie."""
+    client.set_cookie("goi_lang", "en")
+    with force_locale("en"):
+        yield
 
 
 @pytest.fixture
