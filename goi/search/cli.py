@@ -10,11 +10,18 @@ search_cli = AppGroup("search", help="The search index.")
 def sync_command() -> None:
     """Apply pending index changes from the outbox (those a busy or crashed writer left)."""
     from goi.search.outbox import apply_pending, purge_indexed
-    from goi.search.service import REBUILD_LOCK_TIMEOUT
+    from goi.search.backend import IndexBusy
+    from goi.search.service import REBUILD_LOCK_TIMEOUT, backend
 
     applied = apply_pending(timeout=REBUILD_LOCK_TIMEOUT)
     purged = purge_indexed()
-    click.echo(f"applied {applied} outbox rows, purged {purged} old ones")
+    # Writes after each commit add small segments; sync merges them into one when the index is free.
+    try:
+        backend().optimize(timeout=REBUILD_LOCK_TIMEOUT)
+        merged = "index merged"
+    except IndexBusy:
+        merged = "index busy, not merged (the next sync merges it)"
+    click.echo(f"applied {applied} outbox rows, purged {purged} old ones, {merged}")
 
 
 @search_cli.command("rebuild")

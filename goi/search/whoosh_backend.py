@@ -8,17 +8,22 @@ when the public vocabulary lacks it, with its near spellings. The viewer's visib
 import fcntl
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
-from whoosh import highlight, index, query, scoring, sorting
+import numpy as np
+from whoosh import collectors, highlight, index, query, scoring
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import LockError
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.qparser import OrGroup, QueryParser, plugins
-from whoosh.writing import CLEAR
+from whoosh.searching import Results
+from whoosh.writing import CLEAR, MERGE_SMALL
 
 from goi.search.analysis import analyzer, surface_analyzer, terms, words
 from goi.search.backend import IndexBatch, IndexBusy, SearchBackend
@@ -37,6 +42,9 @@ FACT_FIELDS = ("owner", "region", "status", "sector", "province", "org_kind")
 OR_GROUP = OrGroup.factory(0.9)
 _EXCLUSION = re.compile(r'(?:(?<=\s)|^)-(?=[\w"])')
 _OPERATOR_WORDS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+# After-commit writes add a small segment without merging; once this many segments exist, the small ones are
+# merged (the big segment of a rebuild is left alone).
+MAX_SEGMENTS = 8
 
 
 def build_schema() -> Schema:
@@ -213,8 +221,19 @@ class WhooshBackend(SearchBackend):
             raise
         if batch.cleared:
             writer.commit(mergetype=CLEAR)
+        elif len(self._index()._segments()) >= MAX_SEGMENTS:
+            writer.commit(mergetype=MERGE_SMALL)
         else:
-            writer.commit()
+            # An incremental write: a new small segment, no merge (the outbox's after-commit path).
+            writer.commit(merge=False)
+
+    def optimize(self, timeout: float = 30.0) -> None:
+        """Merge every segment into one (sync and rebuild; queries never wait for it)."""
+        try:
+            writer = self._index().writer(timeout=max(timeout, 0.0), delay=0.05)
+        except LockError:
+            raise IndexBusy(str(self.path)) from None
+        writer.commit(optimize=True)
 
     def keys(self) -> dict[str, str]:
         with self._index().searcher() as searcher:
@@ -229,56 +248,305 @@ class WhooshBackend(SearchBackend):
     # -- queries
 
     def query(self, search_query: SearchQuery) -> SearchResults:
-        ix = self._index()
+        shared = _shared(self._index(), (os.getpid(), str(self.path)))
         now = _naive(search_query.now or datetime.now(UTC))
-        visibility = _visibility_filter(search_query.principals, now)
-        restriction = _restriction(search_query)
-        filter_query = query.And([visibility, restriction]) if restriction is not None else visibility
-        with ix.searcher(weighting=BoostedBM25F()) as searcher:
+        with shared.searcher() as (searcher, state):
             text = (search_query.text or "").strip()
-            known = _VocabularyCheck(searcher.reader(), text)
+            known = state.vocabulary(text)
             sort = search_query.sort
             if not _terms_in(text):
                 parsed, sort = query.Every(), "newest" if sort == "relevance" else sort
             else:
                 parsed = _parse(text, OR_GROUP, known)
-            results = self._run(searcher, parsed, filter_query, search_query, sort)
+            allowed = state.allowed(search_query.principals, now, _restriction(search_query))
+            results = self._run(searcher, state, parsed, allowed, search_query, sort)
             results.suggestion = _suggestion(text, known) if text else None
             return results
 
-    def _run(self, searcher, parsed, filter_query, search_query: SearchQuery, sort: str) -> SearchResults:
+    def _run(self, searcher, state, parsed, allowed, search_query: SearchQuery, sort: str) -> SearchResults:
         page, per_page = search_query.page, search_query.per_page
-        facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
-        options = {"filter": filter_query, "groupedby": facets, "limit": page * per_page, "terms": True}
-        if sort == "deadline":
-            options.update(sortedby="deadline_sort")
-        elif sort == "newest":
-            options.update(sortedby="created_sort", reverse=True)
-        found = searcher.search(parsed, **options)
-        found.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-        found.formatter = MarkFormatter()
-        found.order = highlight.SCORE
-        hits = [_hit(result) for result in found[(page - 1) * per_page : page * per_page]]
+        # Every match the viewer may see, unscored: the total and the facet counts.
+        matched = np.intersect1d(state.docs(parsed), allowed.array, assume_unique=True)
+        if searcher.reader().has_deletions():
+            matched = np.intersect1d(matched, _live(state), assume_unique=True)
         facet_counts = {}
         for name in FACETS:
-            counts = found.groups(name)
+            values, codes = state.facet(name)
+            counts = np.bincount(codes[matched] + 1, minlength=len(values) + 1)[1:] if len(matched) else []
             facet_counts[name] = sorted(
-                ((str(value), count) for value, count in counts.items() if value),
+                ((values[code], int(count)) for code, count in enumerate(counts) if count and values[code]),
                 key=lambda item: (-item[1], item[0]),
             )
-        return SearchResults(total=len(found), hits=hits, facets=facet_counts, page=page, per_page=per_page)
+        hits: list[Hit] = []
+        if len(matched) > (page - 1) * per_page:
+            limit = page * per_page
+            if sort in ("deadline", "newest"):
+                # Sorted pages need no scores: the page's documents straight from the sort column.
+                column = state.column("deadline_sort" if sort == "deadline" else "created_sort")[matched]
+                # Ties as Whoosh's sort left them: index order, reversed for "newest" (the later write first).
+                order = np.lexsort((-matched, -column) if sort == "newest" else (matched, column))[:limit]
+                found = Results(searcher, parsed, [(None, int(docnum)) for docnum in matched[order]])
+            else:
+                # Scored, but only the top page: block-quality skipping bounded by the largest document boost.
+                collector = collectors.FilterCollector(
+                    collectors.TermsCollector(_TopCollector(limit, state.max_boost())), allow=allowed.set
+                )
+                searcher.search_with_collector(parsed, collector)
+                found = collector.results()
+            found.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+            found.formatter = MarkFormatter()
+            found.order = highlight.SCORE
+            hits = [_hit(result) for result in found[(page - 1) * per_page : limit]]
+        return SearchResults(total=len(matched), hits=hits, facets=facet_counts, page=page, per_page=per_page)
 
 
-def _visibility_filter(principals: tuple[str, ...], now: datetime) -> query.Query:
-    """principals ∈ viewer's, or delayed_principals ∈ viewer's and visible_from ≤ now."""
-    direct = query.Or([query.Term("principals", principal) for principal in principals])
-    delayed = query.And(
-        [
-            query.Or([query.Term("delayed_principals", principal) for principal in principals]),
-            query.DateRange("visible_from", None, now),
-        ]
-    )
-    return query.Or([direct, delayed])
+class _TopCollector(collectors.TopCollector):
+    """The top N with Whoosh's block-quality skipping kept although scores are multiplied by a final boost.
+
+    Whoosh turns the skipping off for a final() step; the boost is at most max_boost, so a block whose raw
+    quality times max_boost cannot beat the current N-th final score holds no document of the top N.
+    """
+
+    def __init__(self, limit: int, max_boost: float):
+        super().__init__(limit=limit)
+        self.max_boost = max(max_boost, 1e-9)
+
+    def _use_block_quality(self):
+        return self.usequality and self.matcher.supports_block_quality()
+
+    def computes_count(self):
+        return False
+
+    def _collect(self, global_docnum, score):
+        result = super()._collect(global_docnum, score)
+        if len(self.items) >= self.limit:
+            # Compared with raw (un-boosted) qualities: lower it by the largest boost, and a hair for rounding.
+            self.minscore = self.items[0][0] / self.max_boost * (1 - 1e-9)
+        return result
+
+
+class _Allowed:
+    def __init__(self, array: np.ndarray):
+        self.array = array
+        self.set = set(array.tolist())
+
+
+class _State:
+    """What one searcher generation has computed: visibility sets, facet codes, vocabulary checks.
+
+    Per-segment parts (postings of principals, facet codes, sort columns, boosts) are kept across generations
+    while their segment lives: a segment's documents never change, deletions only remove matches.
+    """
+
+    def __init__(self, searcher, segment_cache: dict):
+        self.searcher = searcher
+        self.leaves = [(sub.reader(), offset, _segment_key(sub.reader())) for sub, offset in searcher.leaf_searchers()]
+        self.segment_cache = segment_cache
+        self.cache: dict = {}
+        self.vocabulary_cache: dict = {}
+
+    def _per_segment(self, name, compute):
+        parts = []
+        for reader, offset, key in self.leaves:
+            cache_key = (key, name)
+            if cache_key not in self.segment_cache:
+                self.segment_cache[cache_key] = compute(reader)
+            parts.append((self.segment_cache[cache_key], offset))
+        return parts
+
+    def _term_docs(self, terms_: tuple[tuple[str, str], ...]) -> np.ndarray:
+        key = ("terms", terms_)
+        if key not in self.cache:
+            parts = self._per_segment(key, lambda reader: _union(_postings(reader, f, t) for f, t in terms_))
+            self.cache[key] = np.concatenate([ids + offset for ids, offset in parts]) if parts else _EMPTY
+        return self.cache[key]
+
+    def allowed(self, principals: tuple[str, ...], now: datetime, restriction) -> _Allowed:
+        """Documents the principals may see at now (exact: delayed ones by their own visible_from)."""
+        direct = self._term_docs(tuple(("principals", p) for p in principals))
+        delayed = self._delayed(principals)
+        visible_delayed = tuple(docnum for docnum, moment in delayed if moment is not None and moment <= now)
+        key = ("allowed", principals, visible_delayed, repr(restriction))
+        if key not in self.cache:
+            array = np.union1d(direct, np.array(visible_delayed, dtype=np.int64))
+            if restriction is not None:
+                array = np.intersect1d(array, self.docs(restriction), assume_unique=True)
+            self.cache[key] = _Allowed(array)
+        return self.cache[key]
+
+    def _delayed(self, principals):
+        key = ("delayed", principals)
+        if key not in self.cache:
+            docnums = self._term_docs(tuple(("delayed_principals", p) for p in principals))
+            self.cache[key] = [(int(d), self.searcher.stored_fields(int(d)).get("visible_from")) for d in docnums]
+        return self.cache[key]
+
+    def docs(self, node) -> np.ndarray:
+        """Sorted global docnums matching node (no scoring)."""
+        return _docs(self, node)
+
+    def facet(self, name: str) -> tuple[list[str], np.ndarray]:
+        key = ("facet", name)
+        if key not in self.cache:
+            parts = self._per_segment(key, lambda reader: _facet_codes(reader, name))
+            values: list[str] = []
+            index_of: dict[str, int] = {}
+            codes = []
+            for (segment_values, segment_codes), _offset in parts:
+                mapping = np.array([index_of.setdefault(v, len(index_of)) for v in segment_values] + [-1])
+                codes.append(mapping[segment_codes])
+            values = list(index_of)
+            self.cache[key] = (values, np.concatenate(codes) if codes else _EMPTY)
+        return self.cache[key]
+
+    def column(self, name: str) -> np.ndarray:
+        key = ("column", name)
+        if key not in self.cache:
+            parts = self._per_segment(key, lambda reader: _column(reader, name))
+            self.cache[key] = np.concatenate([values for values, _offset in parts]) if parts else _EMPTY
+        return self.cache[key]
+
+    def max_boost(self) -> float:
+        column = self.column("boost_milli")
+        return max(1000, int(column.max()) if len(column) else 1000) / 1000
+
+    def vocabulary(self, text: str) -> "_VocabularyCheck":
+        return _VocabularyCheck(self.searcher.reader(), text, self.vocabulary_cache)
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _segment_key(reader) -> tuple:
+    segment = reader.segment()
+    return (segment.segment_id(), segment.doc_count_all())
+
+
+def _postings(reader, fieldname: str, text: str) -> np.ndarray:
+    """Sorted segment docnums of a term, deleted documents included (they never match a query)."""
+    field = reader.schema[fieldname] if fieldname in reader.schema else None  # noqa: SIM401 (no .get)
+    if field is None:
+        return _EMPTY
+    try:
+        btext = field.to_bytes(text)
+    except ValueError:
+        return _EMPTY
+    if (fieldname, btext) not in reader:
+        return _EMPTY
+    matcher = reader.postings(fieldname, btext)
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    if isinstance(matcher, W3LeafMatcher):
+        blocks = []
+        while matcher.is_active():
+            matcher._read_ids()
+            blocks.append(np.asarray(matcher._ids, dtype=np.int64))
+            matcher._next_block()
+        return np.concatenate(blocks) if blocks else _EMPTY
+    return np.fromiter(matcher.all_ids(), dtype=np.int64)
+
+
+def _union(arrays) -> np.ndarray:
+    arrays = [array for array in arrays if len(array)]
+    if not arrays:
+        return _EMPTY
+    return arrays[0] if len(arrays) == 1 else np.unique(np.concatenate(arrays))
+
+
+def _facet_codes(reader, name: str) -> tuple[list[str], np.ndarray]:
+    codes = np.full(reader.doc_count_all(), -1, dtype=np.int64)
+    values = []
+    if name in reader.schema:
+        for code, value in enumerate(reader.field_terms(name)):
+            values.append(value)
+            codes[_postings(reader, name, value)] = code
+    return values, codes
+
+
+def _column(reader, name: str) -> np.ndarray:
+    if not reader.has_column(name):
+        return np.zeros(reader.doc_count_all(), dtype=np.int64)
+    return np.array(list(reader.column_reader(name)), dtype=np.int64)
+
+
+def _docs(state: _State, node) -> np.ndarray:
+    """Sorted global docnums of a query: terms from their postings, And/Or/Not as set operations; phrases and
+    other queries by Whoosh's own (unscored) matcher."""
+    searcher = state.searcher
+    if isinstance(node, query.Term):
+        return state._term_docs(((node.fieldname, node.text),))
+    if isinstance(node, query.Or):
+        return _union(_docs(state, child) for child in node.subqueries)
+    if isinstance(node, query.And):
+        positive = [child for child in node.subqueries if not isinstance(child, query.Not)]
+        negative = [child.query for child in node.subqueries if isinstance(child, query.Not)]
+        found = _docs(state, positive[0]) if positive else _live(state)
+        for child in positive[1:]:
+            found = np.intersect1d(found, _docs(state, child), assume_unique=True)
+        for child in negative:
+            found = np.setdiff1d(found, _docs(state, child), assume_unique=True)
+        return found
+    if isinstance(node, query.AndNot):
+        return np.setdiff1d(_docs(state, node.a), _docs(state, node.b), assume_unique=True)
+    if isinstance(node, query.AndMaybe):
+        return _docs(state, node.a)
+    if isinstance(node, query.Not):
+        return np.setdiff1d(_live(state), _docs(state, node.query), assume_unique=True)
+    if isinstance(node, query.Every):
+        return _live(state)
+    if node is query.NullQuery:
+        return _EMPTY
+    key = ("query", repr(node))
+    if key not in state.cache:
+        state.cache[key] = np.fromiter(sorted(searcher.docs_for_query(node)), dtype=np.int64)
+    return state.cache[key]
+
+
+def _live(state: _State) -> np.ndarray:
+    key = ("live",)
+    if key not in state.cache:
+        state.cache[key] = np.fromiter(state.searcher.reader().all_doc_ids(), dtype=np.int64)
+    return state.cache[key]
+
+
+class _SharedSearcher:
+    """One searcher per process and index, replaced only when the index changed (a write by any process).
+
+    Whoosh searchers are not safe for concurrent use: queries of one process take turns (they are CPU-bound
+    Python, so threads would not run them in parallel anyway).
+    """
+
+    def __init__(self, ix):
+        self.ix = ix
+        self.lock = threading.Lock()
+        self.current = None
+        self.state: _State | None = None
+        self.segment_cache: dict = {}
+
+    @contextmanager
+    def searcher(self):
+        with self.lock:
+            if self.current is None or not self.current.up_to_date():
+                if self.current is not None:
+                    self.current.close()
+                self.current = self.ix.searcher(weighting=BoostedBM25F())
+                self.state = _State(self.current, self.segment_cache)
+                live = {key for _reader, _offset, key in self.state.leaves}
+                for cache_key in [k for k in self.segment_cache if k[0] not in live]:
+                    del self.segment_cache[cache_key]
+            yield self.current, self.state
+
+
+_SHARED: dict[tuple[int, str], _SharedSearcher] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def _shared(ix, cache_key) -> _SharedSearcher:
+    with _SHARED_LOCK:
+        found = _SHARED.get(cache_key)
+        if found is None or found.ix is not ix:
+            found = _SHARED[cache_key] = _SharedSearcher(ix)
+        return found
 
 
 def _restriction(search_query: SearchQuery) -> query.Query | None:
@@ -293,13 +561,18 @@ def _restriction(search_query: SearchQuery) -> query.Query | None:
 class _VocabularyCheck:
     """Which query terms the public vocabulary holds, and the nearest written words of those it lacks."""
 
-    def __init__(self, reader, text: str):
+    def __init__(self, reader, text: str, cache: dict | None = None):
         self.reader = reader
         self.surface = {term: word for word, term in words(text)}
-        self.nearest_cache: dict[str, list[str]] = {}
+        # Per searcher generation when given: lookups of earlier queries are reused until the index changes.
+        cache = {} if cache is None else cache
+        self.nearest_cache: dict[str, list[str]] = cache.setdefault("nearest", {})
+        self.known_cache: dict[str, bool] = cache.setdefault("known", {})
 
     def knows(self, term: str) -> bool:
-        return self.reader.doc_frequency(VOCABULARY_FIELD, term) > 0
+        if term not in self.known_cache:
+            self.known_cache[term] = self.reader.doc_frequency(VOCABULARY_FIELD, term) > 0
+        return self.known_cache[term]
 
     def knows_any(self, phrase: tuple[str, ...]) -> bool:
         if len(phrase) == 1 and self.knows(phrase[0]):
