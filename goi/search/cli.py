@@ -9,8 +9,8 @@ search_cli = AppGroup("search", help="The search index.")
 @search_cli.command("sync")
 def sync_command() -> None:
     """Apply pending index changes from the outbox (those a busy or crashed writer left)."""
-    from goi.search.outbox import apply_pending, purge_indexed
     from goi.search.backend import IndexBusy
+    from goi.search.outbox import apply_pending, purge_indexed
     from goi.search.service import REBUILD_LOCK_TIMEOUT, backend
 
     applied = apply_pending(timeout=REBUILD_LOCK_TIMEOUT)
