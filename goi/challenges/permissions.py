@@ -1,6 +1,6 @@
 """Who may see and change challenges, their questions and documents."""
 
-from flask import g
+from flask import abort, g
 from sqlalchemy import select
 
 from goi.challenges.models import Challenge, ChallengeCoOwner, ChallengeStatus, Question
@@ -16,6 +16,14 @@ def challenge_by_slug(slug: str) -> Challenge | None:
     if slug not in cache:
         cache[slug] = db.session.scalar(select(Challenge).where(Challenge.slug == slug))
     return cache[slug]
+
+
+def visible_challenge_or_404(user, slug: str) -> Challenge:
+    """The challenge, or 404 when it does not exist or the user may not see it (a draft)."""
+    challenge = challenge_by_slug(slug)
+    if challenge is None or not can_view_challenge(user, challenge):
+        abort(404)
+    return challenge
 
 
 def managed_organization_ids(user) -> set[int]:

@@ -27,12 +27,12 @@ from goi.challenges.permissions import (
     can_ask_question,
     can_create_challenge,
     can_manage_challenge,
-    can_view_challenge,
-    challenge_by_slug,
     managed_organization_ids,
+    visible_challenge_or_404,
 )
 from goi.core import clock
 from goi.core.errors import DomainError
+from goi.core.forms import show_domain_error
 from goi.core.pagination import paginate
 from goi.core.policy import AUTHENTICATED, PUBLIC, route
 from goi.core.storage import DOCUMENT_TYPES, UploadError, remove_upload, save_upload, send_upload
@@ -51,24 +51,12 @@ def _actor():
     return current_user._get_current_object()
 
 
-def _challenge_or_404(slug: str) -> Challenge:
-    """The challenge, or 404 when it does not exist or the user may not see it (a draft)."""
-    challenge = challenge_by_slug(slug)
-    if challenge is None or not can_view_challenge(current_user, challenge):
-        abort(404)
-    return challenge
-
-
 def _form_error(form, error: DomainError) -> None:
     """Show a service's refusal beside the field it names, else above the form."""
     if error.field == "criteria" and hasattr(form, "criteria_errors"):
         form.criteria_errors.append(error.message)
         return
-    field = form._fields.get(error.field) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
+    show_domain_error(form, error)
 
 
 def display_status(challenge: Challenge) -> ChallengeStatus:
@@ -236,7 +224,7 @@ def mine():
 
 @route(bp, "/challenges/<slug>", PUBLIC)
 def show(slug: str):
-    return _render_show(_challenge_or_404(slug))
+    return _render_show(visible_challenge_or_404(current_user, slug))
 
 
 # --- creating and editing --------------------------------------------------------------------------------------------
@@ -267,7 +255,7 @@ def create(slug: str):
 
 @route(bp, "/challenges/<slug>/edit", CHALLENGE_MANAGER, methods=["GET", "POST"])
 def edit(slug: str):
-    challenge = _challenge_or_404(slug)
+    challenge = visible_challenge_or_404(current_user, slug)
     if request.method == "GET" and challenge.status != ChallengeStatus.DRAFT:
         flash(_("A published challenge changes only through an addendum."), "info")
         if challenge.status == ChallengeStatus.PUBLISHED:
@@ -295,7 +283,7 @@ def edit(slug: str):
 
 def _state_action(slug: str, action, done: str):
     """Run one state transition from a button; refusals are flashed."""
-    challenge = _challenge_or_404(slug)
+    challenge = visible_challenge_or_404(current_user, slug)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -326,7 +314,7 @@ def archive(slug: str):
 
 @route(bp, "/challenges/<slug>/decide", CHALLENGE_MANAGER, methods=["POST"])
 def decide(slug: str):
-    challenge = _challenge_or_404(slug)
+    challenge = visible_challenge_or_404(current_user, slug)
     form = DecideForm()
     if not form.validate_on_submit():
         abort(400)
@@ -343,7 +331,7 @@ def decide(slug: str):
 
 @route(bp, "/challenges/<slug>/cancel", CHALLENGE_MANAGER, methods=["GET", "POST"])
 def cancel(slug: str):
-    challenge = _challenge_or_404(slug)
+    challenge = visible_challenge_or_404(current_user, slug)
     form = CancelForm()
     if form.validate_on_submit():
         try:
@@ -364,7 +352,7 @@ def cancel(slug: str):
 
 @route(bp, "/challenges/<slug>/addenda/new", CHALLENGE_MANAGER, methods=["GET", "POST"])
 def new_addendum(slug: str):
-    challenge = _challenge_or_404(slug)
+    challenge = visible_challenge_or_404(current_user, slug)
     if request.method == "GET" and challenge.status != ChallengeStatus.PUBLISHED:
         flash(_("Addenda are published while a challenge is open."), "info")
         return redirect(url_for("challenges.show", slug=slug))
@@ -390,7 +378,7 @@ def new_addendum(slug: str):
 
 @route(bp, "/challenges/<slug>/questions", AUTHENTICATED, methods=["POST"])
 def ask_question(slug: str):
-    challenge = _challenge_or_404(slug)
+    challenge = visible_challenge_or_404(current_user, slug)
     if not can_ask_question(current_user, challenge):
         abort(403)
     form = QuestionForm()
@@ -435,12 +423,12 @@ def _render_questions(challenge: Challenge, failed: tuple[int, AnswerForm] | Non
 
 @route(bp, "/challenges/<slug>/questions", CHALLENGE_MANAGER, methods=["GET"])
 def questions(slug: str):
-    return _render_questions(_challenge_or_404(slug))
+    return _render_questions(visible_challenge_or_404(current_user, slug))
 
 
 @route(bp, "/challenges/<slug>/questions/<int:question_id>/answer", CHALLENGE_MANAGER, methods=["POST"])
 def answer_question(slug: str, question_id: int):
-    challenge = _challenge_or_404(slug)
+    challenge = visible_challenge_or_404(current_user, slug)
     question = db.session.get(Question, question_id)
     if question is None or question.challenge_id != challenge.id:
         abort(404)
@@ -463,7 +451,7 @@ def answer_question(slug: str, question_id: int):
 
 @route(bp, "/challenges/<slug>/follow", AUTHENTICATED, methods=["POST"])
 def follow(slug: str):
-    challenge = _challenge_or_404(slug)
+    challenge = visible_challenge_or_404(current_user, slug)
     if not ActionForm().validate_on_submit():
         abort(400)
     services.follow(_actor(), challenge)
@@ -474,7 +462,7 @@ def follow(slug: str):
 
 @route(bp, "/challenges/<slug>/unfollow", AUTHENTICATED, methods=["POST"])
 def unfollow(slug: str):
-    challenge = _challenge_or_404(slug)
+    challenge = visible_challenge_or_404(current_user, slug)
     if not ActionForm().validate_on_submit():
         abort(400)
     services.unfollow(_actor(), challenge)
@@ -495,7 +483,7 @@ def _document_or_404(challenge: Challenge, document_id: int) -> ChallengeDocumen
 
 @route(bp, "/challenges/<slug>/documents", CHALLENGE_MANAGER, methods=["POST"])
 def upload_document(slug: str):
-    challenge = _challenge_or_404(slug)
+    challenge = visible_challenge_or_404(current_user, slug)
     form = DocumentForm()
     if form.validate_on_submit():
         try:
@@ -518,8 +506,8 @@ def upload_document(slug: str):
 
 @route(bp, "/challenges/<slug>/documents/<int:document_id>", PUBLIC)
 def document(slug: str, document_id: int):
-    # _challenge_or_404 checks can_view_challenge on every download: a draft's documents stay with its owners.
-    challenge = _challenge_or_404(slug)
+    # visible_challenge_or_404 checks can_view_challenge on every download: a draft's documents stay with its owners.
+    challenge = visible_challenge_or_404(current_user, slug)
     document = _document_or_404(challenge, document_id)
     try:
         return send_upload(document.stored_name, document.filename, document.file_type)
@@ -529,7 +517,7 @@ def document(slug: str, document_id: int):
 
 @route(bp, "/challenges/<slug>/documents/<int:document_id>/delete", CHALLENGE_MANAGER, methods=["POST"])
 def delete_document(slug: str, document_id: int):
-    challenge = _challenge_or_404(slug)
+    challenge = visible_challenge_or_404(current_user, slug)
     document = _document_or_404(challenge, document_id)
     if not ActionForm().validate_on_submit():
         abort(400)

@@ -8,7 +8,11 @@ from werkzeug.routing import BuildError
 
 from goi.accounts.forms import ActionForm
 from goi.challenges.models import Challenge
-from goi.challenges.permissions import CHALLENGE_MANAGER, can_view_challenge, challenge_by_slug
+from goi.challenges.permissions import (
+    CHALLENGE_MANAGER,
+    challenge_by_slug,
+    visible_challenge_or_404,
+)
 from goi.core import clock
 from goi.core.errors import DomainError
 from goi.core.policy import AUTHENTICATED, route
@@ -67,13 +71,6 @@ def _user():
     return current_user._get_current_object()
 
 
-def _challenge_or_404(slug: str) -> Challenge:
-    challenge = challenge_by_slug(slug)
-    if challenge is None or not can_view_challenge(current_user, challenge):
-        abort(404)
-    return challenge
-
-
 def _proposal_or_404(proposal_id: int) -> Proposal:
     """The proposal if the current user may see it; 404 otherwise, so ids reveal nothing."""
     proposal = proposal_by_id(proposal_id)
@@ -95,7 +92,7 @@ def _challenge_link(challenge: Challenge) -> str:
 
 @route(bp, "/challenges/<slug>/proposals/new", AUTHENTICATED, methods=["GET", "POST"])
 def start(slug: str):
-    challenge = _challenge_or_404(slug)
+    challenge = visible_challenge_or_404(current_user, slug)
     user = _user()
     form = StartProposalForm()
     form.set_organizations(services.solver_organizations(user))

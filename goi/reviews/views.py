@@ -2,13 +2,17 @@
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from goi.challenges.models import Challenge
-from goi.challenges.permissions import CHALLENGE_MANAGER, can_view_challenge, challenge_by_slug
+from goi.challenges.permissions import (
+    CHALLENGE_MANAGER,
+    visible_challenge_or_404,
+)
 from goi.core.errors import DomainError
+from goi.core.forms import show_domain_error
 from goi.core.policy import route
 from goi.extensions import db
 from goi.reviews import services
@@ -41,24 +45,9 @@ def _register_globals(state) -> None:
     state.app.jinja_env.globals.update(can_publish_results=can_publish_results, award_labels=AWARD_LABELS)
 
 
-def _challenge_or_404(slug: str) -> Challenge:
-    challenge = challenge_by_slug(slug)
-    if challenge is None or not can_view_challenge(current_user, challenge):
-        abort(404)
-    return challenge
-
-
-def _form_error(form, error: DomainError) -> None:
-    field = form._fields.get(error.field) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 @route(bp, "/challenges/<slug>/results/new", CHALLENGE_MANAGER, methods=["GET", "POST"])
 def new_results(slug: str):
-    challenge = _challenge_or_404(slug)
+    challenge = visible_challenge_or_404(current_user, slug)
     if not services.awaiting_results(challenge):
         if services.is_published(challenge):
             flash(_("The results of this challenge are already published; they cannot be changed."), "info")
@@ -72,7 +61,7 @@ def new_results(slug: str):
             services.publish_results(current_user._get_current_object(), challenge, form.summary.data, form.entries())
         except DomainError as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("The results are published."), "success")
