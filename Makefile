@@ -50,7 +50,7 @@ chromium:
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 lint: install-test
-	$(BIN)/ruff check goi tests config.py wsgi.py bench
+	$(BIN)/ruff check .
 
 test: install-test translations chromium lint
 	$(BIN)/python -m pytest -q
