@@ -25,6 +25,7 @@ from whoosh.qparser import OrGroup, QueryParser, plugins
 from whoosh.searching import Results
 from whoosh.writing import CLEAR, MERGE_SMALL
 
+from goi.search import scoring as scoring_
 from goi.search.analysis import analyzer, surface_analyzer, terms, words
 from goi.search.backend import IndexBatch, IndexBusy, SearchBackend
 from goi.search.glossary import equivalents, longest_phrase
@@ -287,17 +288,37 @@ class WhooshBackend(SearchBackend):
                 order = np.lexsort((-matched, -column) if sort == "newest" else (matched, column))[:limit]
                 found = Results(searcher, parsed, [(None, int(docnum)) for docnum in matched[order]])
             else:
-                # Scored, but only the top page: block-quality skipping bounded by the largest document boost.
-                collector = collectors.FilterCollector(
-                    collectors.TermsCollector(_TopCollector(limit, state.max_boost())), allow=allowed.set
-                )
-                searcher.search_with_collector(parsed, collector)
-                found = collector.results()
+                found = _scored_page(searcher, state, parsed, matched, allowed, limit)
             found.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
             found.formatter = MarkFormatter()
             found.order = highlight.SCORE
             hits = [_hit(result) for result in found[(page - 1) * per_page : limit]]
         return SearchResults(total=len(matched), hits=hits, facets=facet_counts, page=page, per_page=per_page)
+
+
+def _scored_page(searcher, state, parsed, matched: np.ndarray, allowed, limit: int) -> Results:
+    """The top page by BM25F computed over numpy arrays (goi.search.scoring) on the visible match set, times
+    each document's boost; a query node that scorer does not reproduce is scored by Whoosh's matchers instead."""
+    boosts = state.column("boost_milli")[matched]
+    boosts = np.where(boosts == 0, 1000, boosts) / 1000
+    ranked = scoring_.top(state, parsed, matched, boosts, limit)
+    if ranked is None:
+        # Fallback: Whoosh's own matchers, block-quality skipping bounded by the largest document boost.
+        collector = collectors.FilterCollector(
+            collectors.TermsCollector(_TopCollector(limit, state.max_boost())), allow=allowed.set
+        )
+        searcher.search_with_collector(parsed, collector)
+        return collector.results()
+    top_n, docterms = ranked
+    found = Results(searcher, parsed, top_n)
+    # As Whoosh's TermsCollector records them: the highlighter marks the terms that matched.
+    found.docterms = docterms
+    termdocs: dict = {}
+    for docnum, matched_terms in docterms.items():
+        for term in matched_terms:
+            termdocs.setdefault(term, []).append(docnum)
+    found.termdocs = termdocs
+    return found
 
 
 class _TopCollector(collectors.TopCollector):
