@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from goi.accounts.models import User
 from goi.core import clock
+from goi.core.storage import StoredFileColumns
 from goi.core.types import UTCDateTime, string_enum
 from goi.extensions import db
 from goi.orgs.models import Organization
@@ -161,19 +162,13 @@ class Criterion(db.Model):
     challenge: Mapped[Challenge] = relationship(back_populates="criteria")
 
 
-class ChallengeDocument(db.Model):
+class ChallengeDocument(StoredFileColumns, db.Model):
     """A document attached to a challenge (terms of reference, data, maps)."""
 
     __tablename__ = "challenge_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
-    stored_name: Mapped[str] = mapped_column(String(64))
-    filename: Mapped[str] = mapped_column(String(160))
-    file_type: Mapped[str] = mapped_column(String(8))
-    size: Mapped[int]
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     challenge: Mapped[Challenge] = relationship(back_populates="documents")
 

@@ -5,11 +5,17 @@ import secrets
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from flask import Response, current_app, send_file
 from flask_babel import gettext as _
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import FileStorage
+
+from goi.core import clock
+from goi.core.types import UTCDateTime
 
 # Office Open XML and OpenDocument files are zip archives; what is inside tells them apart.
 _ZIP_MEMBERS = {
@@ -34,6 +40,17 @@ MIME_TYPES = {
     "odp": "application/vnd.oasis.opendocument.presentation",
 }
 DOCUMENT_TYPES = frozenset(MIME_TYPES)
+
+
+class StoredFileColumns:
+    """Columns of a record that points at an uploaded file (a challenge document, a proposal attachment)."""
+
+    stored_name: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(160))
+    file_type: Mapped[str] = mapped_column(String(8))
+    size: Mapped[int]
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class UploadError(ValueError):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from goi.accounts.models import User
 from goi.challenges.models import Challenge, Criterion
 from goi.core import clock
+from goi.core.storage import StoredFileColumns
 from goi.core.types import UTCDateTime, string_enum
 from goi.extensions import db
 from goi.orgs.models import Organization
@@ -134,20 +135,14 @@ class TeamMember(db.Model):
     organization: Mapped[Organization | None] = relationship()
 
 
-class ProposalAttachment(db.Model):
+class ProposalAttachment(StoredFileColumns, db.Model):
     """A file attached to a proposal, downloadable only by those who may see the proposal."""
 
     __tablename__ = "proposal_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
-    stored_name: Mapped[str] = mapped_column(String(64))
-    filename: Mapped[str] = mapped_column(String(160))
-    file_type: Mapped[str] = mapped_column(String(8))
-    size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     proposal: Mapped[Proposal] = relationship(back_populates="attachments")
 
