@@ -6,14 +6,17 @@ with the change. After the commit, once the session has given its connection bac
 fresh session: it takes the index's write lock (waiting SEARCH_LOCK_TIMEOUT at most), reads every pending row and
 the current state of their records, writes the documents, commits the index, then marks the rows indexed. A
 writer that cannot get the lock, fails, or dies leaves its rows pending for the next writer or `goi search sync`.
+While it waits for the lock, a writer returns as soon as another writer has applied its rows (one write then
+serves several requests); the index write itself never merges segments (whoosh_backend merges in the background).
 """
 
 import logging
+import time
 from collections.abc import Iterable
 from datetime import timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import delete, event, insert, inspect, select, update
+from sqlalchemy import delete, event, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from goi.accounts.models import User
@@ -30,6 +33,9 @@ log = logging.getLogger("goi.search")
 
 _WRITTEN = "search_outbox_written"
 _APPLY = "search_outbox_apply"
+# A busy index: the lock is tried every _LOCK_POLL seconds, the caller's rows checked every _CHECK_EVERY.
+_LOCK_POLL = 0.01
+_CHECK_EVERY = 0.03
 # Columns whose change does not change a document (a login writes last_login_at, for instance).
 _IGNORED_COLUMNS = {
     User: {"last_login_at", "session_version", "password_hash", "locale", "email_confirmed_at", "email"},
@@ -91,13 +97,18 @@ def _record_changes(session: Session, flush_context) -> None:
         for doc_type, object_id in sorted(target for target in targets if target[1] is not None)
     ]
     if rows:
-        session.connection().execute(insert(SearchOutbox.__table__), rows)
-        session.info[_WRITTEN] = True
+        connection = session.connection()
+        connection.execute(insert(SearchOutbox.__table__), rows)
+        # The highest row id this transaction can see: its own rows are at most this (a writer whose rows another
+        # writer applied meanwhile returns without waiting for the index).
+        last_id = connection.execute(select(func.max(SearchOutbox.id))).scalar() or 0
+        session.info[_WRITTEN] = max(session.info.get(_WRITTEN, 0), last_id)
 
 
 def _after_commit(session: Session) -> None:
-    if session.info.pop(_WRITTEN, False):
-        session.info[_APPLY] = True
+    last_id = session.info.pop(_WRITTEN, 0)
+    if last_id:
+        session.info[_APPLY] = max(session.info.get(_APPLY, 0), last_id)
 
 
 def _after_rollback(session: Session) -> None:
@@ -106,12 +117,15 @@ def _after_rollback(session: Session) -> None:
 
 def _after_transaction_end(session: Session, transaction) -> None:
     # Runs once the session has given its connection back: the writer uses a connection of its own.
-    if transaction.parent is not None or not session.info.pop(_APPLY, False):
+    if transaction.parent is not None:
+        return
+    last_id = session.info.pop(_APPLY, 0)
+    if not last_id:
         return
     if not has_app_context() or not current_app.config.get("SEARCH_SYNC_ON_COMMIT", True):
         return
     try:
-        apply_pending(timeout=current_app.config.get("SEARCH_LOCK_TIMEOUT", 1.0))
+        apply_pending(timeout=current_app.config.get("SEARCH_LOCK_TIMEOUT", 1.0), through=last_id)
     except Exception:  # the change is committed; its rows stay pending for the next writer
         log.exception("search index update failed; rows stay pending")
 
@@ -140,43 +154,78 @@ def _expand(session: Session, targets: Iterable[tuple[str, int]]) -> list[tuple[
     return list(ordered)
 
 
-def apply_pending(timeout: float | None = None, limit: int = 2000) -> int:
-    """Apply pending outbox rows to the index; the number of rows applied (0 when the index is busy)."""
-    from goi.search.documents import build
+def apply_pending(timeout: float | None = None, limit: int = 2000, through: int | None = None) -> int:
+    """Apply pending outbox rows to the index; the number of rows applied (0 when the index is busy).
+
+    through: the caller's own rows are those up to this id (the after-commit path). While the index is busy the
+    caller polls the lock and returns as soon as another writer has applied its rows; holding the lock, it
+    returns at once if they are applied already, else it applies every pending row (other writers' too).
+    """
     from goi.search.service import backend
 
     if timeout is None:
         timeout = current_app.config.get("SEARCH_LOCK_TIMEOUT", 1.0)
+    deadline = time.monotonic() + max(timeout, 0.0)
     applied = 0
+    next_check = 0.0
     while True:
         try:
-            with backend().batch(timeout) as batch, Session(bind=db.engine) as session:
-                rows = session.execute(
-                    select(SearchOutbox.id, SearchOutbox.doc_type, SearchOutbox.object_id)
-                    .where(SearchOutbox.indexed_at.is_(None))
-                    .order_by(SearchOutbox.id)
-                    .limit(limit)
-                ).all()
-                if not rows:
-                    return applied
-                documents, removed = [], []
-                for doc_type, object_id in _expand(session, ((row.doc_type, row.object_id) for row in rows)):
-                    document = build(session, doc_type, object_id)
-                    if document is None:
-                        removed.append(f"{doc_type}:{object_id}")
-                    else:
-                        documents.append(document)
-                session.rollback()  # ends the read, so that SQLite writers are not held while the index writes
-                batch.remove(removed)
-                batch.index(documents)
+            with backend().batch(0.0) as batch:
+                rows = _apply_rows(batch, limit, through)
         except IndexBusy:
-            log.info("search index busy; %d outbox rows left for the next writer", applied)
+            now = time.monotonic()
+            if through is not None and now >= next_check:
+                if not _pending_through(through):
+                    return applied
+                next_check = now + _CHECK_EVERY
+            if now >= deadline:
+                log.info("search index busy; %d outbox rows left for the next writer", applied)
+                return applied
+            time.sleep(min(_LOCK_POLL, max(deadline - now, 0.0)))
+            continue
+        if not rows:
             return applied
         # The index is committed: now the rows are done. A crash before this line only repeats the work.
         _mark_indexed([row.id for row in rows])
         applied += len(rows)
         if len(rows) < limit:
             return applied
+
+
+def _pending_through(last_id: int) -> bool:
+    with Session(bind=db.engine) as session:
+        return (
+            session.execute(
+                select(SearchOutbox.id).where(SearchOutbox.indexed_at.is_(None), SearchOutbox.id <= last_id).limit(1)
+            ).first()
+            is not None
+        )
+
+
+def _apply_rows(batch, limit: int, through: int | None) -> list:
+    """Under the index lock: write the documents of up to limit pending rows; the rows written."""
+    from goi.search.documents import build
+
+    with Session(bind=db.engine) as session:
+        pending = select(SearchOutbox.id, SearchOutbox.doc_type, SearchOutbox.object_id).where(
+            SearchOutbox.indexed_at.is_(None)
+        )
+        if through is not None and session.execute(pending.where(SearchOutbox.id <= through).limit(1)).first() is None:
+            return []  # another writer applied this caller's rows
+        rows = session.execute(pending.order_by(SearchOutbox.id).limit(limit)).all()
+        if not rows:
+            return []
+        documents, removed = [], []
+        for doc_type, object_id in _expand(session, ((row.doc_type, row.object_id) for row in rows)):
+            document = build(session, doc_type, object_id)
+            if document is None:
+                removed.append(f"{doc_type}:{object_id}")
+            else:
+                documents.append(document)
+        session.rollback()  # ends the read, so that SQLite writers are not held while the index writes
+    batch.remove(removed)
+    batch.index(documents)
+    return rows
 
 
 def _mark_indexed(row_ids: list[int]) -> None:

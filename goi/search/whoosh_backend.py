@@ -6,6 +6,7 @@ when the public vocabulary lacks it, with its near spellings. The viewer's visib
 """
 
 import fcntl
+import logging
 import os
 import re
 import threading
@@ -22,6 +23,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.qparser import OrGroup, QueryParser, plugins
+from whoosh.reading import SegmentReader
 from whoosh.searching import Results
 from whoosh.writing import CLEAR, MERGE_SMALL
 
@@ -30,6 +32,8 @@ from goi.search.analysis import analyzer, surface_analyzer, terms, words
 from goi.search.backend import IndexBatch, IndexBusy, SearchBackend
 from goi.search.glossary import equivalents, longest_phrase
 from goi.search.types import FACETS, Hit, SearchDocument, SearchQuery, SearchResults
+
+log = logging.getLogger("goi.search")
 
 TEXT_FIELDS = ("title", "summary", "body")
 FIELD_BOOSTS = {"title": 3.0, "summary": 2.0, "body": 1.0}
@@ -159,25 +163,72 @@ def _fields_of(document: SearchDocument, fingerprint: str) -> dict:
 
 
 class WhooshBatch(IndexBatch):
-    def __init__(self, writer):
+    """Deletes by document number, its keys looked up in the committed segments' terms.
+
+    Whoosh's update_document and delete_by_term open a searcher of the whole index for every document (for a
+    compound segment that copies its terms file into memory). A batch looks its keys up in segment readers kept
+    per process while their segment lives (a segment's files never change; a deletion already made is repeated
+    harmlessly), deletes the documents found and adds the new versions.
+    """
+
+    def __init__(self, writer, readers: dict):
         self.writer = writer
+        self.readers = readers
         self.cleared = False
+        self.changed = False
+
+    def _segment_readers(self):
+        segments = self.writer.segments
+        live = {segment.segment_id() for segment in segments}
+        for segment_id in [segment_id for segment_id in self.readers if segment_id not in live]:
+            self.readers.pop(segment_id).close()
+        offset = 0
+        for segment in segments:
+            reader = self.readers.get(segment.segment_id())
+            if reader is None:
+                reader = self.readers[segment.segment_id()] = SegmentReader(
+                    self.writer.storage, self.writer.schema, segment
+                )
+            yield reader, offset
+            offset += segment.doc_count_all()
+
+    def _delete_keys(self, keys) -> None:
+        if self.cleared:
+            return
+        field = self.writer.schema["key"]
+        btexts = [field.to_bytes(key) for key in keys]
+        for reader, offset in self._segment_readers():
+            for btext in btexts:
+                if ("key", btext) in reader:
+                    for docnum in reader.postings("key", btext).all_ids():
+                        self.writer.delete_document(offset + docnum)
 
     def index(self, documents) -> None:
         from goi.search.backend import fingerprint
 
+        documents = list(documents)
+        if not documents:
+            return
+        self.changed = True
+        self._delete_keys(document.key for document in documents)
         for document in documents:
-            self.writer.update_document(**_fields_of(document, fingerprint(document)))
+            self.writer.add_document(**_fields_of(document, fingerprint(document)))
 
     def remove(self, keys) -> None:
-        for key in keys:
-            self.writer.delete_by_term("key", key)
+        keys = list(keys)
+        if keys:
+            self.changed = True
+            self._delete_keys(keys)
 
     def clear(self) -> None:
-        self.cleared = True
+        self.cleared = self.changed = True
 
 
 _INDEXES: dict[tuple[int, str], index.Index] = {}
+_MERGING: set[tuple[int, str]] = set()
+# Per process and index: segment readers for key look-ups of the write path (used under the write lock only).
+_KEY_READERS: dict[tuple[int, str], dict] = {}
+_MERGING_LOCK = threading.Lock()
 
 
 class WhooshBackend(SearchBackend):
@@ -214,19 +265,49 @@ class WhooshBackend(SearchBackend):
             writer = self._index().writer(timeout=max(timeout, 0.0), delay=0.05)
         except LockError:
             raise IndexBusy(str(self.path)) from None
-        batch = WhooshBatch(writer)
+        batch = WhooshBatch(writer, _KEY_READERS.setdefault((os.getpid(), str(self.path)), {}))
         try:
             yield batch
         except BaseException:
             writer.cancel()
             raise
-        if batch.cleared:
+        if not batch.changed:
+            # Nothing to write (another writer applied the rows): no new generation for every searcher to reopen.
+            writer.cancel()
+        elif batch.cleared:
             writer.commit(mergetype=CLEAR)
-        elif len(self._index()._segments()) >= MAX_SEGMENTS:
-            writer.commit(mergetype=MERGE_SMALL)
         else:
-            # An incremental write: a new small segment, no merge (the outbox's after-commit path).
+            # An incremental write (the outbox's after-commit path): a new small segment, never a merge, so the
+            # request that committed does not wait for one. Once MAX_SEGMENTS exist, a background thread merges
+            # the small ones when the index is free (or the next sync does).
+            added = bool(writer._added)
             writer.commit(merge=False)
+            if len(writer.segments) + added >= MAX_SEGMENTS:
+                self._merge_in_background()
+
+    def _merge_in_background(self) -> None:
+        key = (os.getpid(), str(self.path))
+        with _MERGING_LOCK:
+            if key in _MERGING:
+                return
+            _MERGING.add(key)
+        threading.Thread(target=self._merge_small, name="goi-search-merge", daemon=True).start()
+
+    def _merge_small(self) -> None:
+        try:
+            ix = self._index()
+            if len(ix._segments()) < MAX_SEGMENTS:
+                return
+            try:
+                writer = ix.writer(timeout=0.0)
+            except LockError:
+                return  # a writer holds the index: a later write (or sync) merges
+            writer.commit(mergetype=MERGE_SMALL)
+        except Exception:  # the merge is an optimisation; the index stays correct without it
+            log.warning("search index merge failed", exc_info=True)
+        finally:
+            with _MERGING_LOCK:
+                _MERGING.discard((os.getpid(), str(self.path)))
 
     def optimize(self, timeout: float = 30.0) -> None:
         """Merge every segment into one (sync and rebuild; queries never wait for it)."""
