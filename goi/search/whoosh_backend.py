@@ -604,10 +604,21 @@ def _docs(state: _State, node) -> np.ndarray:
     return state.cache[key]
 
 
+def _segment_live(reader) -> np.ndarray:
+    """A segment's documents that are not deleted, as numpy (iterating all_doc_ids costs ~2.5 µs a document)."""
+    ids = np.arange(reader.doc_count_all(), dtype=np.int64)
+    if not reader.has_deletions():
+        return ids
+    deleted = np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64)
+    return np.setdiff1d(ids, deleted, assume_unique=True)
+
+
 def _live(state: _State) -> np.ndarray:
+    # Per searcher, not per segment: deletions change a segment's live set without changing its key.
     key = ("live",)
     if key not in state.cache:
-        state.cache[key] = np.fromiter(state.searcher.reader().all_doc_ids(), dtype=np.int64)
+        parts = [_segment_live(reader) + offset for reader, offset, _key in state.leaves]
+        state.cache[key] = np.concatenate(parts) if parts else _EMPTY
     return state.cache[key]
 
 

@@ -140,3 +140,21 @@ def test_challenge_ids_matching_is_ranked_and_filtered(people, challenges):
 
 def test_found_ids_helper_sees_organizations(people):
     assert ("organization", people["city"].id) in found_ids(None, "Surakarta")
+
+
+def test_removed_and_replaced_documents_never_count(tmp_path):
+    """The live-document set is built from each segment's deletions: removed and old versions never match or count."""
+    from goi.search.types import SearchDocument, SearchQuery
+    from goi.search.whoosh_backend import WhooshBackend
+
+    backend = WhooshBackend(tmp_path / "idx")
+    backend.index(
+        [SearchDocument(key=f"challenge:{n}", type="challenge", object_id=n, title=f"banjir {n}") for n in range(6)]
+    )
+    backend.remove(["challenge:1", "challenge:4"])
+    backend.index([SearchDocument(key="challenge:2", type="challenge", object_id=2, title="banjir dua versi baru")])
+    results = backend.query(SearchQuery(text="banjir", per_page=50))
+    assert sorted(hit.object_id for hit in results.hits) == [0, 2, 3, 5]
+    assert results.total == 4
+    assert dict(results.facets["type"]) == {"challenge": 4}
+    assert backend.query(SearchQuery(text="", per_page=50)).total == 4
