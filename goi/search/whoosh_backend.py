@@ -295,13 +295,14 @@ class WhooshBackend(SearchBackend):
 
     def _merge_small(self) -> None:
         try:
-            ix = self._index()
-            if len(ix._segments()) < MAX_SEGMENTS:
-                return
             try:
-                writer = ix.writer(timeout=0.0)
+                writer = self._index().writer(timeout=0.0)
             except LockError:
                 return  # a writer holds the index: a later write (or sync) merges
+            # The segment list is read under the lock: unlocked, another writer may remove the TOC being read.
+            if len(writer.segments) < MAX_SEGMENTS:
+                writer.cancel()
+                return
             writer.commit(mergetype=MERGE_SMALL)
         except Exception:  # the merge is an optimisation; the index stays correct without it
             log.warning("search index merge failed", exc_info=True)
