@@ -10,6 +10,7 @@ from goi.accounts.models import User
 from goi.core import audit, clock
 from goi.core.errors import DomainError
 from goi.core.html import render_markdown
+from goi.core.links import absolute_url
 from goi.core.mail import queue_mail
 from goi.core.tokens import make_token, read_token
 from goi.data.passwords import is_common_password
@@ -56,14 +57,7 @@ def register_user(name: str, email: str, password: str, locale: str) -> User:
 
 def send_confirmation(user: User) -> None:
     token = make_token("confirm", {"user": user.id, "email": user.email})
-    queue_mail(user.email, "confirm_email", user.locale, user=user, link=_link("accounts.confirm", token))
-
-
-def _link(endpoint: str, token: str) -> str:
-    from flask import url_for
-
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return base + url_for(endpoint, token=token)
+    queue_mail(user.email, "confirm_email", user.locale, user=user, link=absolute_url("accounts.confirm", token=token))
 
 
 def confirm_email(token: str) -> User:
@@ -131,7 +125,9 @@ def request_password_reset(email: str) -> None:
     if user is None or user.is_disabled:
         return
     token = make_token("reset", {"user": user.id, "fp": _reset_fingerprint(user)})
-    queue_mail(user.email, "reset_password", user.locale, user=user, link=_link("accounts.reset_password", token))
+    queue_mail(
+        user.email, "reset_password", user.locale, user=user, link=absolute_url("accounts.reset_password", token=token)
+    )
     audit.record("auth.reset_requested", actor_id=None, object_type="user", object_id=user.id)
 
 

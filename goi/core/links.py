@@ -11,6 +11,11 @@ def path_for(endpoint: str, **values) -> str:
         return url_for(endpoint, **values)
 
 
+def absolute_path(path: str) -> str:
+    """The full address of a path on this site, for emails: BASE_URL plus the path."""
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
 def absolute_url(endpoint: str, **values) -> str:
-    """The full address for emails: BASE_URL plus the path."""
-    return current_app.config["BASE_URL"].rstrip("/") + path_for(endpoint, **values)
+    """The full address of an endpoint, for emails."""
+    return absolute_path(path_for(endpoint, **values))

@@ -4,11 +4,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import func, select, update
 
 from goi.accounts.models import User
 from goi.core import clock
+from goi.core.links import absolute_path
 from goi.core.mail import OutboxMessage, add_to_outbox, render_message
 from goi.extensions import db
 from goi.notify.kinds import KINDS
@@ -29,7 +29,7 @@ def channel_for(chosen: dict[str, Channel], kind: str) -> Channel:
 
 
 def _absolute(link: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + link if link.startswith("/") else link
+    return absolute_path(link) if link.startswith("/") else link
 
 
 def notify(user_ids: Iterable[int], kind: str, link: str, dedupe_key: str | None = None, **context) -> int:

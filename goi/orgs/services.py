@@ -3,7 +3,7 @@
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -12,6 +12,7 @@ from goi.accounts.models import User
 from goi.core import audit, clock, slugs
 from goi.core.errors import DomainError
 from goi.core.html import render_markdown
+from goi.core.links import absolute_url
 from goi.core.mail import queue_mail
 from goi.core.storage import StoredFile
 from goi.core.tokens import hash_token
@@ -158,7 +159,7 @@ def invite_member(actor: User, organization: Organization, email: str, role: Mem
     db.session.add(invitation)
     db.session.flush()
     invitee = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for("orgs.invitation", token=token)
+    link = absolute_url("orgs.invitation", token=token)
     queue_mail(
         email,
         "org_invitation",
@@ -361,7 +362,7 @@ def decide_verification(admin: User, request: VerificationRequest, approve: bool
         organization=organization,
         approved=approve,
         reason=request.reason,
-        link=current_app.config["BASE_URL"].rstrip("/") + url_for("orgs.show", slug=organization.slug),
+        link=absolute_url("orgs.show", slug=organization.slug),
     )
     audit.record(
         "admin.verification_approved" if approve else "admin.verification_rejected",

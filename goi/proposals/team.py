@@ -2,13 +2,13 @@
 
 import secrets
 
-from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from goi.accounts.models import User
 from goi.core import audit, clock
 from goi.core.errors import DomainError
+from goi.core.links import absolute_url
 from goi.core.mail import queue_mail
 from goi.core.tokens import hash_token
 from goi.extensions import db
@@ -54,7 +54,7 @@ def invite_partner(
     member.accepted_at = None
     db.session.flush()
     invitee = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for("proposals.team_invitation", token=token)
+    link = absolute_url("proposals.team_invitation", token=token)
     queue_mail(
         email,
         "team_invitation",
