@@ -138,7 +138,9 @@ class Scorer:
         Postings are cached per segment (while it lives) for the most recently used POSTINGS_CACHE terms.
         """
         lengths = (
-            self.state._per_segment(("field-lengths", fieldname), lambda reader: field_lengths(reader, fieldname))
+            self.state._per_segment(
+                ("field-lengths", fieldname), lambda reader, _leaf: field_lengths(reader, fieldname)
+            )
             if with_lengths
             else [(None, offset) for _reader, offset, _key in self.state.leaves]
         )

@@ -5,11 +5,13 @@ Queries are read by Whoosh's QueryParser over one pseudo-field with the analyzer
 when the public vocabulary lacks it, with its near spellings. The viewer's visibility is a filter of every query.
 """
 
+import atexit
 import fcntl
 import logging
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -50,6 +52,12 @@ _OPERATOR_WORDS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 # After-commit writes add a small segment without merging; once this many segments exist, the small ones are
 # merged (the big segment of a rebuild is left alone).
 MAX_SEGMENTS = 8
+# Segments are written as separate files, not one compound file: Whoosh opens a file of a compound segment by
+# copying it into memory (a BytesIO over the mapped file), so at 100,000 documents every process reopening its
+# searcher after a write copied about 260 MB; separate files are read in place.
+WRITER_OPTIONS = {"compound": False}
+# Match sets (sorted docnums) of query terms and phrases kept per segment, most recently used first.
+MATCH_CACHE_SIZE = 4096
 
 
 def build_schema() -> Schema:
@@ -165,32 +173,29 @@ def _fields_of(document: SearchDocument, fingerprint: str) -> dict:
 class WhooshBatch(IndexBatch):
     """Deletes by document number, its keys looked up in the committed segments' terms.
 
-    Whoosh's update_document and delete_by_term open a searcher of the whole index for every document (for a
-    compound segment that copies its terms file into memory). A batch looks its keys up in segment readers kept
-    per process while their segment lives (a segment's files never change; a deletion already made is repeated
-    harmlessly), deletes the documents found and adds the new versions.
+    Whoosh's update_document and delete_by_term open a searcher of the whole index for every document. A batch
+    opens one reader per committed segment (a fraction of a millisecond for a segment of separate files, even at
+    100,000 documents), looks every key up in it, deletes the documents found and adds the new versions.
     """
 
-    def __init__(self, writer, readers: dict):
+    def __init__(self, writer):
         self.writer = writer
-        self.readers = readers
+        self.readers: list[tuple[SegmentReader, int]] | None = None
         self.cleared = False
         self.changed = False
 
-    def _segment_readers(self):
-        segments = self.writer.segments
-        live = {segment.segment_id() for segment in segments}
-        for segment_id in [segment_id for segment_id in self.readers if segment_id not in live]:
-            self.readers.pop(segment_id).close()
-        offset = 0
-        for segment in segments:
-            reader = self.readers.get(segment.segment_id())
-            if reader is None:
-                reader = self.readers[segment.segment_id()] = SegmentReader(
-                    self.writer.storage, self.writer.schema, segment
-                )
-            yield reader, offset
-            offset += segment.doc_count_all()
+    def _segment_readers(self) -> list[tuple[SegmentReader, int]]:
+        if self.readers is None:
+            self.readers, offset = [], 0
+            for segment in self.writer.segments:
+                self.readers.append((SegmentReader(self.writer.storage, self.writer.schema, segment), offset))
+                offset += segment.doc_count_all()
+        return self.readers
+
+    def close(self) -> None:
+        for reader, _offset in self.readers or ():
+            reader.close()
+        self.readers = None
 
     def _delete_keys(self, keys) -> None:
         if self.cleared:
@@ -226,8 +231,6 @@ class WhooshBatch(IndexBatch):
 
 _INDEXES: dict[tuple[int, str], index.Index] = {}
 _MERGING: set[tuple[int, str]] = set()
-# Per process and index: segment readers for key look-ups of the write path (used under the write lock only).
-_KEY_READERS: dict[tuple[int, str], dict] = {}
 _MERGING_LOCK = threading.Lock()
 
 
@@ -262,15 +265,17 @@ class WhooshBackend(SearchBackend):
     def batch(self, timeout: float) -> Iterator[WhooshBatch]:
         try:
             # The lock is an flock: the kernel releases it when a holder dies, so it never stays stale.
-            writer = self._index().writer(timeout=max(timeout, 0.0), delay=0.05)
+            writer = self._index().writer(timeout=max(timeout, 0.0), delay=0.05, **WRITER_OPTIONS)
         except LockError:
             raise IndexBusy(str(self.path)) from None
-        batch = WhooshBatch(writer, _KEY_READERS.setdefault((os.getpid(), str(self.path)), {}))
+        batch = WhooshBatch(writer)
         try:
             yield batch
         except BaseException:
             writer.cancel()
             raise
+        finally:
+            batch.close()
         if not batch.changed:
             # Nothing to write (another writer applied the rows): no new generation for every searcher to reopen.
             writer.cancel()
@@ -296,7 +301,7 @@ class WhooshBackend(SearchBackend):
     def _merge_small(self) -> None:
         try:
             try:
-                writer = self._index().writer(timeout=0.0)
+                writer = self._index().writer(timeout=0.0, **WRITER_OPTIONS)
             except LockError:
                 return  # a writer holds the index: a later write (or sync) merges
             # The segment list is read under the lock: unlocked, another writer may remove the TOC being read.
@@ -313,7 +318,7 @@ class WhooshBackend(SearchBackend):
     def optimize(self, timeout: float = 30.0) -> None:
         """Merge every segment into one (sync and rebuild; queries never wait for it)."""
         try:
-            writer = self._index().writer(timeout=max(timeout, 0.0), delay=0.05)
+            writer = self._index().writer(timeout=max(timeout, 0.0), delay=0.05, **WRITER_OPTIONS)
         except LockError:
             raise IndexBusy(str(self.path)) from None
         writer.commit(optimize=True)
@@ -441,26 +446,39 @@ class _State:
     while their segment lives: a segment's documents never change, deletions only remove matches.
     """
 
-    def __init__(self, searcher, segment_cache: dict):
+    def __init__(self, searcher, segment_cache: dict, match_cache: OrderedDict):
         self.searcher = searcher
-        self.leaves = [(sub.reader(), offset, _segment_key(sub.reader())) for sub, offset in searcher.leaf_searchers()]
+        self.match_cache = match_cache
+        leaf_searchers = searcher.leaf_searchers()
+        self.leaves = [(sub.reader(), offset, _segment_key(sub.reader())) for sub, offset in leaf_searchers]
+        self.leaf_searchers = [sub for sub, _offset in leaf_searchers]
         self.segment_cache = segment_cache
         self.cache: dict = {}
         self.vocabulary_cache: dict = {}
 
-    def _per_segment(self, name, compute):
+    def _per_segment(self, name, compute, matches: bool = False):
+        """compute(reader, leaf searcher) per segment, kept while the segment lives. The match sets of query
+        terms and phrases (matches=True) are kept for the MATCH_CACHE_SIZE most recently used only."""
+        cache = self.match_cache if matches else self.segment_cache
         parts = []
-        for reader, offset, key in self.leaves:
+        for (reader, offset, key), leaf in zip(self.leaves, self.leaf_searchers, strict=True):
             cache_key = (key, name)
-            if cache_key not in self.segment_cache:
-                self.segment_cache[cache_key] = compute(reader)
-            parts.append((self.segment_cache[cache_key], offset))
+            if cache_key in cache:
+                if matches:
+                    cache.move_to_end(cache_key)
+            else:
+                cache[cache_key] = compute(reader, leaf)
+                if matches and len(cache) > MATCH_CACHE_SIZE:
+                    cache.popitem(last=False)
+            parts.append((cache[cache_key], offset))
         return parts
 
     def _term_docs(self, terms_: tuple[tuple[str, str], ...]) -> np.ndarray:
         key = ("terms", terms_)
         if key not in self.cache:
-            parts = self._per_segment(key, lambda reader: _union(_postings(reader, f, t) for f, t in terms_))
+            parts = self._per_segment(
+                key, lambda reader, _leaf: _union(_postings(reader, f, t) for f, t in terms_), matches=True
+            )
             self.cache[key] = np.concatenate([ids + offset for ids, offset in parts]) if parts else _EMPTY
         return self.cache[key]
 
@@ -471,7 +489,8 @@ class _State:
         visible_delayed = tuple(docnum for docnum, moment in delayed if moment is not None and moment <= now)
         key = ("allowed", principals, visible_delayed, repr(restriction))
         if key not in self.cache:
-            array = np.union1d(direct, np.array(visible_delayed, dtype=np.int64))
+            # direct is sorted and unique already (per segment, offsets ascending): no union unless needed.
+            array = np.union1d(direct, np.array(visible_delayed, dtype=np.int64)) if visible_delayed else direct
             if restriction is not None:
                 array = np.intersect1d(array, self.docs(restriction), assume_unique=True)
             self.cache[key] = _Allowed(array)
@@ -491,7 +510,7 @@ class _State:
     def facet(self, name: str) -> tuple[list[str], np.ndarray]:
         key = ("facet", name)
         if key not in self.cache:
-            parts = self._per_segment(key, lambda reader: _facet_codes(reader, name))
+            parts = self._per_segment(key, lambda reader, _leaf: _facet_codes(reader, name))
             values: list[str] = []
             index_of: dict[str, int] = {}
             codes = []
@@ -505,7 +524,7 @@ class _State:
     def column(self, name: str) -> np.ndarray:
         key = ("column", name)
         if key not in self.cache:
-            parts = self._per_segment(key, lambda reader: _column(reader, name))
+            parts = self._per_segment(key, lambda reader, _leaf: _column(reader, name))
             self.cache[key] = np.concatenate([values for values, _offset in parts]) if parts else _EMPTY
         return self.cache[key]
 
@@ -575,7 +594,6 @@ def _column(reader, name: str) -> np.ndarray:
 def _docs(state: _State, node) -> np.ndarray:
     """Sorted global docnums of a query: terms from their postings, And/Or/Not as set operations; phrases and
     other queries by Whoosh's own (unscored) matcher."""
-    searcher = state.searcher
     if isinstance(node, query.Term):
         return state._term_docs(((node.fieldname, node.text),))
     if isinstance(node, query.Or):
@@ -601,7 +619,12 @@ def _docs(state: _State, node) -> np.ndarray:
         return _EMPTY
     key = ("query", repr(node))
     if key not in state.cache:
-        state.cache[key] = np.fromiter(sorted(searcher.docs_for_query(node)), dtype=np.int64)
+        # Per segment (a phrase over a big segment costs tens of milliseconds); documents deleted later are
+        # removed by the caller's intersection with the live set, as for terms.
+        parts = state._per_segment(
+            key, lambda _reader, leaf: np.fromiter(sorted(leaf.docs_for_query(node)), dtype=np.int64), matches=True
+        )
+        state.cache[key] = np.concatenate([ids + offset for ids, offset in parts]) if parts else _EMPTY
     return state.cache[key]
 
 
@@ -636,6 +659,7 @@ class _SharedSearcher:
         self.current = None
         self.state: _State | None = None
         self.segment_cache: dict = {}
+        self.match_cache: OrderedDict = OrderedDict()
 
     @contextmanager
     def searcher(self):
@@ -644,23 +668,47 @@ class _SharedSearcher:
                 if self.current is not None:
                     self.current.close()
                 self.current = self.ix.searcher(weighting=BoostedBM25F())
-                self.state = _State(self.current, self.segment_cache)
+                self.state = _State(self.current, self.segment_cache, self.match_cache)
                 live = {key for _reader, _offset, key in self.state.leaves}
-                for cache_key in [k for k in self.segment_cache if k[0] not in live]:
-                    del self.segment_cache[cache_key]
+                for cache in (self.segment_cache, self.match_cache):
+                    for cache_key in [k for k in cache if k[0] not in live]:
+                        del cache[cache_key]
             yield self.current, self.state
+
+    def close(self) -> None:
+        """Close the searcher's files (a query after this opens a new one)."""
+        with self.lock:
+            if self.current is not None:
+                self.current.close()
+            self.current = self.state = None
+            self.segment_cache.clear()
+            self.match_cache.clear()
 
 
 _SHARED: dict[tuple[int, str], _SharedSearcher] = {}
 _SHARED_LOCK = threading.Lock()
+# Indexes whose searcher a process keeps open: a deployment has one; a test run opens one per app.
+OPEN_INDEXES = 4
 
 
 def _shared(ix, cache_key) -> _SharedSearcher:
     with _SHARED_LOCK:
-        found = _SHARED.get(cache_key)
+        found = _SHARED.pop(cache_key, None)
         if found is None or found.ix is not ix:
-            found = _SHARED[cache_key] = _SharedSearcher(ix)
+            if found is not None:
+                found.close()
+            found = _SharedSearcher(ix)
+        _SHARED[cache_key] = found  # most recently used last
+        while len(_SHARED) > OPEN_INDEXES:
+            _SHARED.pop(next(iter(_SHARED))).close()
         return found
+
+
+@atexit.register
+def _close_searchers() -> None:
+    with _SHARED_LOCK:
+        while _SHARED:
+            _SHARED.popitem()[1].close()
 
 
 def _restriction(search_query: SearchQuery) -> query.Query | None:
