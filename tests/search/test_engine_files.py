@@ -1,0 +1,98 @@
+"""The Whoosh backend's files and per-process caches: what keeps a write searchable at once in every process.
+
+Segments are separate files (a compound segment's files are copied into memory whenever a searcher opens), match
+sets are cached per segment but never outlive a deletion, and a process keeps a bounded number of them and of
+open indexes.
+"""
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+
+from goi.search import whoosh_backend as wb
+from goi.search.types import SearchDocument, SearchQuery
+from goi.search.whoosh_backend import WhooshBackend
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def _document(number: int, title: str, body: str = "") -> SearchDocument:
+    return SearchDocument(
+        key=f"challenge:{number}", type="challenge", object_id=number, title=title, body=body, created_at=NOW
+    )
+
+
+def _ids(backend: WhooshBackend, text: str) -> list[int]:
+    results = backend.query(SearchQuery(text=text, now=NOW, per_page=50))
+    return sorted(hit.object_id for hit in results.hits)
+
+
+def test_segments_are_written_as_separate_files_not_compound_ones(tmp_path):
+    backend = WhooshBackend(tmp_path / "index")
+    backend.index([_document(number, f"Pengendalian banjir kota {number}") for number in range(1, 30)])
+    backend.index([_document(40, "Pengelolaan sampah plastik")])  # an incremental segment
+    files = os.listdir(tmp_path / "index")
+    assert not [name for name in files if name.endswith(".seg")], files
+    assert [name for name in files if name.endswith(".trm")]
+    backend.optimize()
+    assert not [name for name in os.listdir(tmp_path / "index") if name.endswith(".seg")]
+    assert _ids(backend, "banjir") == list(range(1, 30))
+    assert _ids(backend, "sampah") == [40]
+
+
+def test_a_cached_phrase_match_never_outlives_the_document_s_change(tmp_path):
+    backend = WhooshBackend(tmp_path / "index")
+    backend.index([
+        _document(1, "Penyediaan air bersih desa"),
+        _document(2, "Air bersih untuk sekolah"),
+        _document(3, "Jaringan pipa air"),
+    ])
+    assert _ids(backend, '"air bersih"') == [1, 2]
+    # The old version of 1 is deleted in the first segment, whose phrase match set is cached; the new version
+    # lands in a new segment.
+    backend.index([_document(1, "Penyediaan sanitasi desa")])
+    assert _ids(backend, '"air bersih"') == [2]
+    backend.index([_document(3, "Jaringan pipa air bersih")])
+    assert _ids(backend, '"air bersih"') == [2, 3]
+    backend.remove(["challenge:2"])
+    assert _ids(backend, '"air bersih"') == [3]
+    assert _ids(backend, "sanitasi") == [1]
+
+
+def test_the_match_cache_is_bounded_and_answers_stay_right_after_eviction(tmp_path, monkeypatch):
+    monkeypatch.setattr(wb, "MATCH_CACHE_SIZE", 6)
+    backend = WhooshBackend(tmp_path / "index")
+    words = ["banjir", "sampah", "macet", "listrik", "puskesmas", "sekolah", "pasar", "jalan", "taman", "pajak"]
+    backend.index([_document(number, f"Program {word} kota") for number, word in enumerate(words, start=1)])
+    first = {word: _ids(backend, word) for word in words}
+    shared = wb._SHARED[(os.getpid(), str(backend.path))]
+    assert 0 < len(shared.match_cache) <= 6
+    # Every word again, in the other order: evicted match sets are read again, with the same answers.
+    assert {word: _ids(backend, word) for word in reversed(words)} == first
+    assert first["pasar"] == [7]
+    assert len(shared.match_cache) <= 6
+
+
+def test_a_process_keeps_a_bounded_number_of_open_indexes(tmp_path, monkeypatch):
+    monkeypatch.setattr(wb, "OPEN_INDEXES", 2)
+    backends = [WhooshBackend(tmp_path / f"index-{number}") for number in range(4)]
+    for number, backend in enumerate(backends):
+        backend.index([_document(number + 1, f"Tantangan transportasi {number}")])
+        assert _ids(backend, "transportasi") == [number + 1]
+    mine = [key for key in wb._SHARED if key[0] == os.getpid() and "index-" in key[1]]
+    assert len(mine) <= 2
+    assert (os.getpid(), str(backends[-1].path)) in wb._SHARED
+    # An index whose searcher was closed answers again (it opens a new one).
+    assert _ids(backends[0], "transportasi") == [1]
+
+
+@pytest.mark.parametrize("text", ["banjir", '"air bersih"', "banjir -rob"])
+def test_the_first_query_after_a_write_by_another_backend_object_sees_the_write(tmp_path, text):
+    path = tmp_path / "index"
+    reader, writer = WhooshBackend(path), WhooshBackend(path)
+    writer.index([_document(1, "Banjir rob dan air bersih pesisir"), _document(2, "Banjir kiriman")])
+    before = _ids(reader, text)
+    writer.index([_document(3, "Banjir dan air bersih")])
+    after = _ids(reader, text)
+    assert 3 in after and 3 not in before
