@@ -56,6 +56,8 @@ MAX_SEGMENTS = 8
 # copying it into memory (a BytesIO over the mapped file), so at 100,000 documents every process reopening its
 # searcher after a write copied about 260 MB; separate files are read in place.
 WRITER_OPTIONS = {"compound": False}
+# Attempts to open a searcher whose segments are not merged away meanwhile (see _open_searcher).
+OPEN_ATTEMPTS = 20
 # Match sets (sorted docnums) of query terms and phrases kept per segment, most recently used first.
 MATCH_CACHE_SIZE = 4096
 
@@ -324,7 +326,7 @@ class WhooshBackend(SearchBackend):
         writer.commit(optimize=True)
 
     def keys(self) -> dict[str, str]:
-        with self._index().searcher() as searcher:
+        with _open_searcher(self._index()) as searcher:
             return {fields["key"]: fields.get("fingerprint", "") for fields in searcher.all_stored_fields()}
 
     def vocabulary_matches(self, text: str, maxdist: int) -> Iterator[tuple[str, int]]:
@@ -667,7 +669,7 @@ class _SharedSearcher:
             if self.current is None or not self.current.up_to_date():
                 if self.current is not None:
                     self.current.close()
-                self.current = self.ix.searcher(weighting=BoostedBM25F())
+                self.current = _open_searcher(self.ix)
                 self.state = _State(self.current, self.segment_cache, self.match_cache)
                 live = {key for _reader, _offset, key in self.state.leaves}
                 for cache in (self.segment_cache, self.match_cache):
@@ -683,6 +685,47 @@ class _SharedSearcher:
             self.current = self.state = None
             self.segment_cache.clear()
             self.match_cache.clear()
+
+
+def _open_searcher(ix):
+    """A searcher with every file of its segments open.
+
+    Whoosh opens a segment's terms and postings with its reader, but the column files (stored fields, field
+    lengths, sort columns) on first use, and a writer that merged the segment away meanwhile has deleted them.
+    Opened now, and confirmed by every segment still being in the index's latest table of contents (a writer
+    deletes a segment's files only after dropping it from there), they stay readable for the searcher's life.
+    """
+    searcher = None
+    for _attempt in range(OPEN_ATTEMPTS):
+        if searcher is not None:
+            searcher.close()
+        searcher = ix.searcher(weighting=BoostedBM25F())
+        try:
+            opened = {_open_files(sub.reader()) for sub, _offset in searcher.leaf_searchers()}
+            if opened <= {segment.segment_id() for segment in ix._segments()}:
+                return searcher
+        except OSError:  # a file (or the table of contents) was replaced while being opened
+            continue
+    return searcher  # the index kept being merged: the last searcher, with what it could open
+
+
+def _open_files(reader) -> str:
+    """Open the column files of a segment reader (Whoosh keeps them open with the reader); its segment id."""
+    if not reader.doc_count_all():
+        return reader.segment().segment_id()
+    perdoc = reader._perdoc  # Whoosh 2.7's per-document reader: its column files by name
+    for name, field in reader.schema.items():
+        if field.column_type and reader.has_column(name):
+            reader.column_reader(name)
+        if field.scorable:
+            reader.doc_field_length(0, name)
+    if perdoc.has_column("_stored"):
+        reader.stored_fields(0)
+    # Whoosh asks the file system whether a column exists on every use: the files opened here answer for
+    # themselves once a merge has deleted them.
+    opened, exists = frozenset(perdoc._colfiles), perdoc.has_column
+    perdoc.has_column = lambda fieldname: fieldname in opened or exists(fieldname)
+    return reader.segment().segment_id()
 
 
 _SHARED: dict[tuple[int, str], _SharedSearcher] = {}

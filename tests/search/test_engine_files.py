@@ -96,3 +96,51 @@ def test_the_first_query_after_a_write_by_another_backend_object_sees_the_write(
     writer.index([_document(3, "Banjir dan air bersih")])
     after = _ids(reader, text)
     assert 3 in after and 3 not in before
+
+
+def test_a_searcher_keeps_reading_a_segment_that_a_merge_deleted(tmp_path):
+    backend = WhooshBackend(tmp_path / "index")
+    for number in range(1, 4):  # three segments
+        backend.index([_document(number, f"Revitalisasi pasar tradisional {number}", body="Pasar rakyat")])
+    ix = backend._index()
+    plain, opened = ix.searcher(), wb._open_searcher(ix)
+    try:
+        backend.optimize()  # one new segment; the three old segments' files are deleted
+        merged_away = {reader.segment().segment_id() for reader, _offset in plain.reader().leaf_readers()}
+        assert not [name for name in os.listdir(tmp_path / "index") if any(s in name for s in merged_away)]
+        # Whoosh opens stored fields on first use: a plain searcher opened before the merge cannot read them.
+        with pytest.raises(TypeError):
+            plain.stored_fields(0)
+        assert sorted(opened.stored_fields(docnum)["object_id"] for docnum in range(3)) == [1, 2, 3]
+        assert opened.reader().doc_field_length(2, "title") == 4
+        assert not plain.reader().has_column("created_sort")
+        assert list(opened.reader().column_reader("boost_milli")) == [1000, 1000, 1000]
+    finally:
+        plain.close()
+        opened.close()
+    assert _ids(backend, "pasar") == [1, 2, 3]
+
+
+def test_opening_a_searcher_retries_when_its_segments_were_merged_away_meanwhile(tmp_path, monkeypatch):
+    backend = WhooshBackend(tmp_path / "index")
+    backend.index([_document(1, "Sistem parkir elektronik")])
+    ix = backend._index()
+    opened, checks = [], []
+    real_searcher, real_segments = ix.searcher, ix._segments
+
+    def searcher(**kwargs):
+        opened.append(real_searcher(**kwargs))
+        return opened[-1]
+
+    def segments():
+        checks.append(1)
+        return [] if len(checks) == 1 else real_segments()  # the first check sees the segment merged away
+
+    monkeypatch.setattr(ix, "searcher", searcher)
+    monkeypatch.setattr(ix, "_segments", segments)
+    found = wb._open_searcher(ix)
+    try:
+        assert len(opened) == 2 and found is opened[1]
+        assert opened[0].is_closed and not found.is_closed
+    finally:
+        found.close()
