@@ -1,7 +1,8 @@
 """Search at 100,000 documents: index build rate, query latency against SQLite FTS5, commit-to-searchable latency.
 
 Run from the repository root: `.venv/bin/python -m bench.search` (or `make bench-search`).
-Options: --docs N (default 100000), --rounds R (query repetitions, default 5), --skip-freshness.
+Options: --docs N (default 100000), --rounds R (query repetitions, default 5), --writers W and --changes C
+(commit-to-searchable: W writer processes committing C changes each, default 4 and 25), --skip-freshness.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from queue import Empty
 
 SEED = 20261129
 
@@ -438,7 +440,16 @@ def freshness(index_path: Path, writers: int, changes: int) -> list[tuple[float,
         ]
         for process in processes:
             process.start()
-        measured = [item for _ in processes for item in queue.get(timeout=600)]
+        measured, reported, waited = [], 0, 0.0
+        while reported < len(processes):
+            try:
+                measured.extend(queue.get(timeout=1.0))
+                reported += 1
+            except Empty:
+                waited += 1.0
+                failed = [p.name for p in processes if p.exitcode not in (None, 0)]
+                if failed or waited > 600:
+                    raise RuntimeError(f"writer processes failed: {failed or 'timed out'}") from None
         for process in processes:
             process.join()
         return measured
