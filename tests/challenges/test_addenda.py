@@ -107,3 +107,26 @@ def test_others_cannot_publish_addenda(client, post, login_as, palembang):
     assert client.get(url).status_code == 403
     assert post(url, {"summary": "Iseng", "closes_at": "2027-01-07T23:59"}).status_code == 403
     assert _addenda() == []
+
+
+def test_a_published_addendum_is_found_by_the_search_with_its_challenge(client, post, login_as, palembang):
+    from flask_login import AnonymousUserMixin
+
+    from goi.search import service
+
+    challenge = _published(palembang)
+    login_as("gov_admin")
+    url = f"/challenges/{challenge.slug}/addenda/new"
+    data = {"summary": "Lokasi uji coba dipindahkan ke Jakabaring", "closes_at": "2027-01-07T23:59"}
+    assert post(url, data, page=url).status_code == 302
+    db.session.rollback()
+    results = service.search(AnonymousUserMixin(), "jakabaring", types=("addendum",))
+    db.session.rollback()
+    assert [(hit.type, hit.url) for hit in results.hits] == [
+        ("addendum", f"/challenges/{challenge.slug}#addendum-1")
+    ]
+    assert results.hits[0].title.startswith("Addendum 1: ")
+    # The page shows it to everyone, through the same engine.
+    login_as("anonymous")
+    html = client.get("/search?q=jakabaring").get_data(as_text=True)
+    assert 'data-type="addendum"' in html and "#addendum-1" in html
