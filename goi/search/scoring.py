@@ -1,6 +1,6 @@
 """Vectorised BM25F for the top page: the scores Whoosh's matchers give, computed over numpy arrays.
 
-The expanded query tree (goi.search.whoosh_backend) is evaluated over the visible match set at once: every term
+The expanded query tree (goi.search.whoosh_queries) is evaluated over the visible match set at once: every term
 leaf reads its postings (docnums and weights, the field boost already in the weight as Whoosh stores it) per
 segment, scores them with Whoosh's BM25F (idf log(N / (df + 1)) + 1 over the whole index, the field's average
 length, the document's byte-encoded field length), and the compound nodes combine as Whoosh's matchers do: Or and

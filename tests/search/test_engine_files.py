@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from goi.search import whoosh_backend as wb
+from goi.search import whoosh_reading as reading
 from goi.search.types import SearchDocument, SearchQuery
 from goi.search.whoosh_backend import WhooshBackend
 
@@ -61,12 +61,12 @@ def test_a_cached_phrase_match_never_outlives_the_document_s_change(tmp_path):
 
 
 def test_the_match_cache_is_bounded_and_answers_stay_right_after_eviction(tmp_path, monkeypatch):
-    monkeypatch.setattr(wb, "MATCH_CACHE_SIZE", 6)
+    monkeypatch.setattr(reading, "MATCH_CACHE_SIZE", 6)
     backend = WhooshBackend(tmp_path / "index")
     words = ["banjir", "sampah", "macet", "listrik", "puskesmas", "sekolah", "pasar", "jalan", "taman", "pajak"]
     backend.index([_document(number, f"Program {word} kota") for number, word in enumerate(words, start=1)])
     first = {word: _ids(backend, word) for word in words}
-    shared = wb._SHARED[(os.getpid(), str(backend.path))]
+    shared = reading._SHARED[(os.getpid(), str(backend.path))]
     assert 0 < len(shared.match_cache) <= 6
     # Every word again, in the other order: evicted match sets are read again, with the same answers.
     assert {word: _ids(backend, word) for word in reversed(words)} == first
@@ -75,14 +75,14 @@ def test_the_match_cache_is_bounded_and_answers_stay_right_after_eviction(tmp_pa
 
 
 def test_a_process_keeps_a_bounded_number_of_open_indexes(tmp_path, monkeypatch):
-    monkeypatch.setattr(wb, "OPEN_INDEXES", 2)
+    monkeypatch.setattr(reading, "OPEN_INDEXES", 2)
     backends = [WhooshBackend(tmp_path / f"index-{number}") for number in range(4)]
     for number, backend in enumerate(backends):
         backend.index([_document(number + 1, f"Tantangan transportasi {number}")])
         assert _ids(backend, "transportasi") == [number + 1]
-    mine = [key for key in wb._SHARED if key[0] == os.getpid() and "index-" in key[1]]
+    mine = [key for key in reading._SHARED if key[0] == os.getpid() and "index-" in key[1]]
     assert len(mine) <= 2
-    assert (os.getpid(), str(backends[-1].path)) in wb._SHARED
+    assert (os.getpid(), str(backends[-1].path)) in reading._SHARED
     # An index whose searcher was closed answers again (it opens a new one).
     assert _ids(backends[0], "transportasi") == [1]
 
@@ -103,7 +103,7 @@ def test_a_searcher_keeps_reading_a_segment_that_a_merge_deleted(tmp_path):
     for number in range(1, 4):  # three segments
         backend.index([_document(number, f"Revitalisasi pasar tradisional {number}", body="Pasar rakyat")])
     ix = backend._index()
-    plain, opened = ix.searcher(), wb._open_searcher(ix)
+    plain, opened = ix.searcher(), reading.open_searcher(ix)
     try:
         backend.optimize()  # one new segment; the three old segments' files are deleted
         merged_away = {reader.segment().segment_id() for reader, _offset in plain.reader().leaf_readers()}
@@ -138,7 +138,7 @@ def test_opening_a_searcher_retries_when_its_segments_were_merged_away_meanwhile
 
     monkeypatch.setattr(ix, "searcher", searcher)
     monkeypatch.setattr(ix, "_segments", segments)
-    found = wb._open_searcher(ix)
+    found = reading.open_searcher(ix)
     try:
         assert len(opened) == 2 and found is opened[1]
         assert opened[0].is_closed and not found.is_closed

@@ -14,6 +14,7 @@ tolerance may swap) and every score must agree within 1e-6 relative.
 The check can fail: an index built with the title field boost perturbed gives numpy scores that disagree.
 """
 
+import os
 from datetime import UTC
 from pathlib import Path
 
@@ -23,7 +24,9 @@ from whoosh import collectors
 from whoosh import scoring as wscoring
 
 from goi.search import scoring as numpy_scoring
-from goi.search import whoosh_backend as wb
+from goi.search import whoosh_queries as queries
+from goi.search import whoosh_reading as reading
+from goi.search import whoosh_schema as schema
 from goi.search.types import SearchQuery
 from goi.search.whoosh_backend import WhooshBackend
 from tests.search.test_relevance import NOW, load_documents, load_queries, search_document
@@ -50,19 +53,19 @@ def _search_query(raw: dict) -> SearchQuery:
 def _prepared(searcher, state, search_query: SearchQuery):
     """The expanded query and the sorted visible match set, as WhooshBackend.query and _run compute them."""
     text = (search_query.text or "").strip()
-    assert wb._terms_in(text), text  # relevance-sorted queries only
-    parsed = wb._parse(text, wb.OR_GROUP, state.vocabulary(text))
-    now = wb._naive(search_query.now or NOW.astimezone(UTC))
-    allowed = state.allowed(search_query.principals, now, wb._restriction(search_query))
+    assert queries.terms_in(text), text  # relevance-sorted queries only
+    parsed = queries.parse(text, queries.OR_GROUP, state.vocabulary(text))
+    now = schema.naive(search_query.now or NOW.astimezone(UTC))
+    allowed = state.allowed(search_query.principals, now, queries.restriction(search_query))
     matched = np.intersect1d(state.docs(parsed), allowed.array, assume_unique=True)
     if searcher.reader().has_deletions():
-        matched = np.intersect1d(matched, wb._live(state), assume_unique=True)
+        matched = np.intersect1d(matched, reading.live_docs(state), assume_unique=True)
     return parsed, matched
 
 
 def numpy_top(backend: WhooshBackend, raw: dict) -> tuple[list[tuple[float, str]], object, np.ndarray]:
     """The numpy scorer's top 10 as (score, key), the expanded query and the match set."""
-    shared = wb._shared(backend._index(), (wb.os.getpid(), str(backend.path)))
+    shared = reading.shared_searcher(backend._index(), (os.getpid(), str(backend.path)))
     with shared.searcher() as (searcher, state):
         parsed, matched = _prepared(searcher, state, _search_query(raw))
         boosts = state.column("boost_milli")[matched]
@@ -154,7 +157,7 @@ def test_numpy_top_10_matches_whoosh_full_scoring(backend):
 def test_a_perturbed_field_boost_is_caught(backend, tmp_path, monkeypatch):
     """The comparison can fail: numpy scores of an index built with another title boost disagree with Whoosh's
     scores of the real index for at least one query (the data are rebuilt in a separate tmp index)."""
-    monkeypatch.setitem(wb.FIELD_BOOSTS, "title", wb.FIELD_BOOSTS["title"] + 0.5)
+    monkeypatch.setitem(schema.FIELD_BOOSTS, "title", schema.FIELD_BOOSTS["title"] + 0.5)
     perturbed = _build(tmp_path / "perturbed")
     failing = 0
     for raw in load_queries():
