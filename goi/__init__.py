@@ -95,6 +95,9 @@ def register_blueprints(app: Flask) -> None:
     from goi.accounts.views import bp as accounts_bp
     from goi.admin.views import bp as admin_bp
     from goi.api.views import bp as api_bp
+
+    # The challenges blueprint's routes are in its views module and in these: importing them adds their routes to it.
+    from goi.challenges import addendum_views, document_views, following_views, question_views  # noqa: F401
     from goi.challenges.views import bp as challenges_bp
     from goi.notify.views import bp as notify_bp
     from goi.orgs.views import bp as orgs_bp

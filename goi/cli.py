@@ -88,7 +88,7 @@ def digest_command() -> None:
 @goi_cli.command("close-expired")
 def close_expired_command() -> None:
     """Close published challenges whose deadline has passed (requests do this too)."""
-    from goi.challenges.services import close_expired_challenges
+    from goi.challenges.lifecycle import close_expired_challenges
 
     closed = close_expired_challenges()
     db.session.commit()

@@ -7,12 +7,14 @@ from flask import current_app
 from sqlalchemy import select
 
 from goi.accounts.models import User
+from goi.challenges import following, lifecycle, questions
 from goi.challenges import services as challenges
 from goi.challenges.models import Challenge, ChallengeOutcome, ChallengeStatus
 from goi.core import clock
 from goi.extensions import db
 from goi.orgs.models import Organization
 from goi.proposals import services as proposals
+from goi.proposals import submission
 from goi.reviews import services as reviews
 from goi.reviews.models import AwardLabel
 
@@ -244,7 +246,7 @@ def _build(spec: DemoChallenge, now: datetime) -> None:
         )
         if spec.state == ChallengeStatus.DRAFT:
             return
-        challenges.publish(owner, challenge)
+        lifecycle.publish(owner, challenge)
         for lead_email, org_slug, title, submit in spec.proposals:
             lead = _user(lead_email)
             proposal = proposals.start_proposal(lead, challenge, _organization(org_slug) if org_slug else None, title)
@@ -263,35 +265,33 @@ def _build(spec: DemoChallenge, now: datetime) -> None:
                 },
             )
             if submit:
-                proposals.submit_proposal(lead, proposal)
+                submission.submit_proposal(lead, proposal)
         if spec.ref == MARKER_REF:
             asker = _user("warga@demo.goi.id")
-            public = challenges.ask_question(asker, challenge, "Apakah data muka air historis dapat diakses peserta?")
-            challenges.answer_question(
+            public = questions.ask_question(asker, challenge, "Apakah data muka air historis dapat diakses peserta?")
+            questions.answer_question(
                 owner, public, "Ya. Data 2015–2025 dari BBWS Sumatera VIII ada di lampiran.", publish=True
             )
-            challenges.ask_question(
+            questions.ask_question(
                 _user("lina@modalnusantara.demo.goi.id"), challenge, "Bolehkah investor menjadi mitra konsorsium?"
             )
-            challenges.follow(asker, challenge)
+            following.follow(asker, challenge)
         if spec.state == ChallengeStatus.CANCELLED:
-            challenges.cancel(owner, challenge, "Anggaran dialihkan untuk penanganan bencana banjir.")
+            lifecycle.cancel(owner, challenge, "Anggaran dialihkan untuk penanganan bencana banjir.")
             return
         if spec.state == ChallengeStatus.PUBLISHED:
             return
     finally:
         clock.reset()
-    challenges.close_expired_challenges()
+    lifecycle.close_expired_challenges()
     if spec.state in (ChallengeStatus.UNDER_REVIEW, ChallengeStatus.DECIDED, ChallengeStatus.ARCHIVED):
-        challenges.start_review(owner, challenge)
+        lifecycle.start_review(owner, challenge)
     if spec.state in (ChallengeStatus.DECIDED, ChallengeStatus.ARCHIVED):
-        challenges.decide(
-            owner, challenge, ChallengeOutcome.AWARDED if spec.proposals else ChallengeOutcome.NOT_AWARDED
-        )
+        lifecycle.decide(owner, challenge, ChallengeOutcome.AWARDED if spec.proposals else ChallengeOutcome.NOT_AWARDED)
         # Results are published while the challenge is decided, so an archived one has them from before.
         _publish_results(owner, challenge)
     if spec.state == ChallengeStatus.ARCHIVED:
-        challenges.archive(owner, challenge)
+        lifecycle.archive(owner, challenge)
 
 
 def _publish_results(owner: User, challenge: Challenge) -> None:

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import url_for
 
+from goi.challenges import lifecycle as challenge_lifecycle
 from goi.challenges import services as challenge_services
 from goi.challenges.models import ChallengeOutcome, ChallengeStatus, SolverKind
 from goi.core import clock
@@ -520,7 +521,7 @@ def _challenge(db, world, publish: bool, title: str):
     actor = world["users"]["gov_admin"]
     challenge = challenge_services.create_challenge(actor, world["gov_verified"], values)
     if publish:
-        challenge_services.publish(actor, challenge)
+        challenge_lifecycle.publish(actor, challenge)
     db.session.flush()
     return challenge
 
@@ -549,8 +550,8 @@ def samples(app, db, world):
     draft = _challenge(db, world, publish=False, title="Draf Palembang")
     decided = _challenge(db, world, publish=True, title="Diputuskan Palembang")
     for status in (ChallengeStatus.CLOSED, ChallengeStatus.UNDER_REVIEW):
-        challenge_services.transition(decided, status, world["users"]["gov_admin"])
-    challenge_services.decide(world["users"]["gov_admin"], decided, ChallengeOutcome.NOT_AWARDED)
+        challenge_lifecycle.transition(decided, status, world["users"]["gov_admin"])
+    challenge_lifecycle.decide(world["users"]["gov_admin"], decided, ChallengeOutcome.NOT_AWARDED)
     proposal = proposal_services.start_proposal(users["org_member"], challenge, None, "Sistem Peringatan Banjir")
     partner = TeamMember(
         user_id=users["org_admin"].id,

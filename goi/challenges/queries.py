@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from goi.challenges.lifecycle import PUBLIC_STATES
 from goi.challenges.models import Challenge, ChallengeCoOwner, ChallengeStatus, Question, SolverKind
-from goi.challenges.services import PUBLIC_STATES
 from goi.core import clock
 from goi.data import regions
 from goi.extensions import db

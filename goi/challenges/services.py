@@ -1,30 +1,14 @@
-"""Challenge rules: creation, criteria, the state machine, addenda, questions, following."""
-
-import json
-from datetime import datetime
+"""Drafting a challenge: its rubric, its values (sector, region, budget, timeline…), co-owners, creation and edits."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from goi.accounts.models import User
-from goi.challenges import signals
-from goi.challenges.models import (
-    Addendum,
-    Challenge,
-    ChallengeCoOwner,
-    ChallengeDocument,
-    ChallengeEvent,
-    ChallengeStatus,
-    Criterion,
-    Follow,
-    Question,
-    SolverKind,
-)
+from goi.challenges.models import Challenge, ChallengeCoOwner, ChallengeStatus, Criterion, SolverKind
 from goi.core import audit, clock, slugs
 from goi.core.errors import DomainError
 from goi.core.html import render_markdown
-from goi.core.storage import StoredFile
 from goi.data import regions, taxonomy
 from goi.extensions import db
 from goi.orgs.models import Organization, OrgKind
@@ -37,19 +21,6 @@ DEFAULT_CRITERIA = (
 )
 MIN_CRITERIA, MAX_CRITERIA = 2, 10
 SCORE_SCALES = (5, 10)
-
-# The only moves a challenge can make; CLOSED is also reached by the clock (close_expired_challenges).
-TRANSITIONS: dict[ChallengeStatus, frozenset[ChallengeStatus]] = {
-    ChallengeStatus.DRAFT: frozenset({ChallengeStatus.PUBLISHED, ChallengeStatus.CANCELLED}),
-    ChallengeStatus.PUBLISHED: frozenset({ChallengeStatus.CLOSED, ChallengeStatus.CANCELLED}),
-    ChallengeStatus.CLOSED: frozenset({ChallengeStatus.UNDER_REVIEW, ChallengeStatus.CANCELLED}),
-    ChallengeStatus.UNDER_REVIEW: frozenset({ChallengeStatus.DECIDED, ChallengeStatus.CANCELLED}),
-    ChallengeStatus.DECIDED: frozenset({ChallengeStatus.ARCHIVED}),
-    ChallengeStatus.ARCHIVED: frozenset(),
-    ChallengeStatus.CANCELLED: frozenset({ChallengeStatus.ARCHIVED}),
-}
-OPEN_STATES = frozenset({ChallengeStatus.PUBLISHED, ChallengeStatus.CLOSED, ChallengeStatus.UNDER_REVIEW})
-PUBLIC_STATES = frozenset(set(ChallengeStatus) - {ChallengeStatus.DRAFT})
 
 
 def default_criteria() -> list[dict]:
@@ -124,7 +95,8 @@ def _validate_region(values: dict) -> None:
         raise DomainError(_("Unknown metropolitan area."), field="metro_code")
 
 
-def _validate_timeline(values: dict) -> None:
+def validate_timeline(values: dict) -> None:
+    """The deadline after the opening, the review after the deadline, the decision after the review."""
     opens_at, closes_at = values["opens_at"], values["closes_at"]
     if closes_at <= opens_at:
         raise DomainError(_("The deadline must come after the opening."), field="closes_at")
@@ -154,7 +126,7 @@ def _validate_values(values: dict) -> None:
         raise DomainError(_("Choose at least one kind of solver who may apply."), field="eligible_kinds")
     if values.get("score_scale", 5) not in SCORE_SCALES:
         raise DomainError(_("The score scale is 1–5 or 1–10."), field="score_scale")
-    _validate_timeline(values)
+    validate_timeline(values)
 
 
 def _apply_values(challenge: Challenge, values: dict) -> None:
@@ -238,252 +210,3 @@ def update_draft(actor: User, challenge: Challenge, values: dict) -> None:
     if values.get("criteria"):
         replace_criteria(challenge, values["criteria"])
     audit.record("challenge.updated", actor_id=actor.id, object_type="challenge", object_id=challenge.id)
-
-
-def transition(challenge: Challenge, target: ChallengeStatus, actor: User | None, note: str = "") -> None:
-    """Move a challenge to target if the state machine allows it; logged and announced."""
-    current = challenge.status
-    if target not in TRANSITIONS[current]:
-        raise DomainError(
-            _("A challenge cannot go from %(old)s to %(new)s.", old=status_label(current), new=status_label(target))
-        )
-    challenge.status = target
-    db.session.add(
-        ChallengeEvent(
-            challenge_id=challenge.id,
-            from_status=current.value,
-            to_status=target.value,
-            actor_id=actor.id if actor else None,
-            note=note,
-            created_at=clock.now(),
-        )
-    )
-    audit.record(
-        f"challenge.{target.value}",
-        actor_id=actor.id if actor else None,
-        object_type="challenge",
-        object_id=challenge.id,
-        old=current.value,
-        note=note,
-    )
-    signals.challenge_status_changed.send(challenge, old_status=current, new_status=target, actor=actor)
-
-
-def publish(actor: User, challenge: Challenge) -> None:
-    if challenge.closes_at <= clock.now():
-        raise DomainError(_("The deadline has already passed; move it later before publishing."), field="closes_at")
-    validate_criteria([{"name": c.name, "weight": c.weight, "description": c.description} for c in challenge.criteria])
-    transition(challenge, ChallengeStatus.PUBLISHED, actor)
-    challenge.published_at = clock.now()
-
-
-def close_expired_challenges() -> int:
-    """Close every published challenge whose deadline has passed; returns how many."""
-    now = clock.now()
-    expired = list(
-        db.session.scalars(
-            select(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED, Challenge.closes_at <= now)
-        )
-    )
-    for challenge in expired:
-        transition(challenge, ChallengeStatus.CLOSED, None, note="deadline")
-        challenge.closed_at = now
-    return len(expired)
-
-
-def start_review(actor: User, challenge: Challenge) -> None:
-    transition(challenge, ChallengeStatus.UNDER_REVIEW, actor)
-
-
-def decide(actor: User, challenge: Challenge, outcome, note: str = "") -> None:
-    challenge.outcome = outcome
-    transition(challenge, ChallengeStatus.DECIDED, actor, note=note)
-
-
-def archive(actor: User, challenge: Challenge) -> None:
-    transition(challenge, ChallengeStatus.ARCHIVED, actor)
-
-
-def cancel(actor: User, challenge: Challenge, reason: str) -> None:
-    """Cancel with a public reason."""
-    if not reason.strip():
-        raise DomainError(_("Give the public reason for the cancellation."), field="reason")
-    challenge.cancel_reason = reason.strip()
-    transition(challenge, ChallengeStatus.CANCELLED, actor, note=reason.strip())
-
-
-DOCUMENT_STATES = frozenset({ChallengeStatus.DRAFT, ChallengeStatus.PUBLISHED})
-
-
-def add_document(actor: User, challenge: Challenge, stored: StoredFile) -> ChallengeDocument:
-    """Attach a checked upload while the challenge is a draft or published."""
-    if challenge.status not in DOCUMENT_STATES:
-        raise DomainError(_("Documents change only while the challenge is a draft or published."), field="document")
-    document = ChallengeDocument(
-        challenge=challenge,
-        stored_name=stored.stored_name,
-        filename=stored.original_name,
-        file_type=stored.file_type,
-        size=stored.size,
-        uploaded_by_id=actor.id,
-        uploaded_at=clock.now(),
-    )
-    db.session.add(document)
-    db.session.flush()
-    audit.record(
-        "challenge.document_added",
-        actor_id=actor.id,
-        object_type="challenge",
-        object_id=challenge.id,
-        document=document.filename,
-    )
-    return document
-
-
-def remove_document(actor: User, document: ChallengeDocument) -> str:
-    """Detach a document; returns the stored name, for the caller to delete the file after the commit."""
-    challenge = document.challenge
-    if challenge.status not in DOCUMENT_STATES:
-        raise DomainError(_("Documents change only while the challenge is a draft or published."))
-    db.session.delete(document)
-    audit.record(
-        "challenge.document_removed",
-        actor_id=actor.id,
-        object_type="challenge",
-        object_id=challenge.id,
-        document=document.filename,
-    )
-    return document.stored_name
-
-
-def publish_addendum(actor: User, challenge: Challenge, summary: str, changes: dict) -> Addendum:
-    """A numbered change after publication: a later deadline, other criteria or timeline, new rules text."""
-    if challenge.status not in (ChallengeStatus.PUBLISHED,):
-        raise DomainError(_("Addenda are published while a challenge is open."))
-    if not summary.strip():
-        raise DomainError(_("Summarise what changes."), field="summary")
-    recorded: dict = {}
-    new_closes_at: datetime | None = changes.get("closes_at")
-    if new_closes_at is not None and new_closes_at != challenge.closes_at:
-        if new_closes_at < challenge.closes_at:
-            raise DomainError(_("A published deadline can only move later."), field="closes_at")
-        recorded["closes_at"] = [challenge.closes_at.isoformat(), new_closes_at.isoformat()]
-        challenge.closes_at = new_closes_at
-    for field_name in ("review_until", "decision_at"):
-        value = changes.get(field_name)
-        if value is not None and value != getattr(challenge, field_name):
-            recorded[field_name] = [_iso(getattr(challenge, field_name)), value.isoformat()]
-            setattr(challenge, field_name, value)
-    _validate_timeline(
-        {
-            "opens_at": challenge.opens_at,
-            "closes_at": challenge.closes_at,
-            "review_until": challenge.review_until,
-            "decision_at": challenge.decision_at,
-        }
-    )
-    for part in ("problem", "context", "outcomes"):
-        source = changes.get(part)
-        if source is not None and source != getattr(challenge, f"{part}_source"):
-            recorded[part] = True
-            setattr(challenge, f"{part}_source", source)
-            setattr(challenge, f"{part}_html", render_markdown(source))
-    if changes.get("criteria"):
-        old = [[c.name, c.weight] for c in challenge.criteria]
-        new = [[c["name"].strip(), int(c["weight"])] for c in changes["criteria"]]
-        if old != new or [c.description for c in challenge.criteria] != [
-            c.get("description", "").strip() for c in changes["criteria"]
-        ]:
-            replace_criteria(challenge, changes["criteria"])
-            recorded["criteria"] = [old, new]
-    if not recorded:
-        raise DomainError(_("The addendum changes nothing."), field="summary")
-    number = (
-        db.session.scalar(select(func.max(Addendum.number)).where(Addendum.challenge_id == challenge.id)) or 0
-    ) + 1
-    addendum = Addendum(
-        challenge=challenge,
-        number=number,
-        summary=summary.strip(),
-        changes_json=json.dumps(recorded, sort_keys=True),
-        published_by_id=actor.id,
-        published_at=clock.now(),
-    )
-    db.session.add(addendum)
-    db.session.flush()
-    audit.record(
-        "challenge.addendum", actor_id=actor.id, object_type="challenge", object_id=challenge.id, number=number
-    )
-    signals.addendum_published.send(challenge, addendum=addendum)
-    return addendum
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def ask_question(user: User, challenge: Challenge, body: str) -> Question:
-    if challenge.status != ChallengeStatus.PUBLISHED or challenge.deadline_passed:
-        raise DomainError(_("Questions close with the deadline."))
-    if not body.strip():
-        raise DomainError(_("Write your question."), field="body")
-    question = Question(challenge=challenge, asker_id=user.id, body=body.strip(), asked_at=clock.now())
-    db.session.add(question)
-    db.session.flush()
-    audit.record("challenge.question_asked", actor_id=user.id, object_type="challenge", object_id=challenge.id)
-    return question
-
-
-def answer_question(actor: User, question: Question, answer: str, publish: bool) -> None:
-    """Answer privately to the asker, or publish question and answer (without the asker's name)."""
-    if not answer.strip():
-        raise DomainError(_("Write the answer."), field="answer")
-    question.answer_source = answer
-    question.answer_html = render_markdown(answer)
-    question.answered_at = clock.now()
-    question.answered_by_id = actor.id
-    question.is_public = publish
-    audit.record(
-        "challenge.question_answered",
-        actor_id=actor.id,
-        object_type="challenge",
-        object_id=question.challenge_id,
-        public=publish,
-    )
-    signals.question_answered.send(question.challenge, question=question)
-
-
-def is_following(user: User, challenge: Challenge) -> bool:
-    if not user.is_authenticated:
-        return False
-    return (
-        db.session.scalar(select(Follow.id).where(Follow.challenge_id == challenge.id, Follow.user_id == user.id))
-        is not None
-    )
-
-
-def follow(user: User, challenge: Challenge) -> None:
-    if not is_following(user, challenge):
-        db.session.add(Follow(challenge_id=challenge.id, user_id=user.id, created_at=clock.now()))
-
-
-def unfollow(user: User, challenge: Challenge) -> None:
-    for row in db.session.scalars(select(Follow).where(Follow.challenge_id == challenge.id, Follow.user_id == user.id)):
-        db.session.delete(row)
-
-
-def follower_ids(challenge: Challenge) -> list[int]:
-    return list(db.session.scalars(select(Follow.user_id).where(Follow.challenge_id == challenge.id)))
-
-
-def status_label(status: ChallengeStatus) -> str:
-    labels = {
-        ChallengeStatus.DRAFT: _("Draft"),
-        ChallengeStatus.PUBLISHED: _("Open"),
-        ChallengeStatus.CLOSED: _("Closed"),
-        ChallengeStatus.UNDER_REVIEW: _("Under review"),
-        ChallengeStatus.DECIDED: _("Decided"),
-        ChallengeStatus.ARCHIVED: _("Archived"),
-        ChallengeStatus.CANCELLED: _("Cancelled"),
-    }
-    return labels[status]

@@ -19,7 +19,7 @@ from goi.core.policy import AUTHENTICATED, route
 from goi.core.storage import UploadError, remove_upload, send_upload
 from goi.extensions import db
 from goi.orgs.models import Organization, OrgKind
-from goi.proposals import permissions, services
+from goi.proposals import attachments, permissions, services, submission
 from goi.proposals import team as teams
 from goi.proposals.forms import (
     AttachmentForm,
@@ -123,17 +123,17 @@ def _render_show(proposal: Proposal, status: int = 200, problems: list[str] | No
     user = _user()
     team_view = is_team_member(user, proposal)
     if problems is None:
-        problems = services.submission_problems(proposal) if team_view else []
+        problems = submission.submission_problems(proposal) if team_view else []
     return (
         render_template(
             "proposals/show.html",
             proposal=proposal,
             challenge=proposal.challenge,
-            content=services.display_content(proposal, submitted_only=not team_view),
+            content=submission.display_content(proposal, submitted_only=not team_view),
             team_view=team_view,
             partner_organizations=teams.partner_organizations(proposal),
             problems=problems,
-            unsubmitted_changes=team_view and services.has_unsubmitted_changes(proposal),
+            unsubmitted_changes=team_view and submission.has_unsubmitted_changes(proposal),
             action_form=ActionForm(),
         ),
         status,
@@ -191,7 +191,7 @@ def challenge_proposals(slug: str):
         challenge=challenge,
         sealed=not permissions.can_see_submitted_proposals(user, challenge),
         proposals=[
-            (proposal, services.version_content(proposal.versions[-1])["title"])
+            (proposal, submission.version_content(proposal.versions[-1])["title"])
             for proposal in permissions.visible_submitted_proposals(user, challenge)
         ],
     )
@@ -213,7 +213,7 @@ def _render_edit(proposal: Proposal, form, upload_form, status: int = 200):
             challenge=proposal.challenge,
             form=form,
             upload_form=upload_form,
-            max_total_mb=services.proposal_max_bytes() // (1024 * 1024),
+            max_total_mb=attachments.proposal_max_bytes() // (1024 * 1024),
             action_form=ActionForm(),
         ),
         status,
@@ -251,7 +251,7 @@ def upload(proposal_id: int):
     upload_form = AttachmentForm()
     if upload_form.validate_on_submit():
         try:
-            services.add_attachment(_user(), proposal, upload_form.file.data)
+            attachments.add_attachment(_user(), proposal, upload_form.file.data)
         except (UploadError, DomainError) as error:
             db.session.rollback()
             upload_form.file.errors = [*upload_form.file.errors, getattr(error, "message", str(error))]
@@ -286,7 +286,7 @@ def remove_attachment(proposal_id: int, attachment_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        stored_name = services.remove_attachment(_user(), item)
+        stored_name = attachments.remove_attachment(_user(), item)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
@@ -306,7 +306,7 @@ def submit(proposal_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        version = services.submit_proposal(_user(), proposal)
+        version = submission.submit_proposal(_user(), proposal)
     except DomainError as error:
         db.session.rollback()
         proposal = db.session.get(Proposal, proposal_id)

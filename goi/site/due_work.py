@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, request
 
-from goi.challenges.services import close_expired_challenges
+from goi.challenges.lifecycle import close_expired_challenges
 from goi.core import clock
 from goi.core.mail import send_pending
 from goi.extensions import db

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from goi.accounts.forms import ActionForm
 from goi.accounts.permissions import can_view_profile
+from goi.challenges.lifecycle import status_label
 from goi.challenges.permissions import (
     can_answer_question,
     can_ask_question,
@@ -15,7 +16,6 @@ from goi.challenges.permissions import (
     can_view_question,
     is_challenge_owner,
 )
-from goi.challenges.services import status_label
 from goi.core.clock import format_in_zone
 from goi.core.html import safe, safe_snippet
 from goi.data import regions, taxonomy

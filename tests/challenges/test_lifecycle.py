@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from goi.challenges import services
+from goi.challenges import lifecycle
 from goi.challenges.models import Challenge, ChallengeEvent, ChallengeOutcome, ChallengeStatus, Follow
 from goi.core import clock
 from goi.extensions import db
@@ -70,7 +70,7 @@ def test_closes_automatically_at_the_deadline(client, post, login_as, palembang)
     assert f'data-deadline="{challenge.closes_at.isoformat()}"' in html
 
     clock.freeze(NOW + timedelta(hours=2))
-    assert services.close_expired_challenges() == 1
+    assert lifecycle.close_expired_challenges() == 1
     db.session.commit()
     assert _status(challenge) == ChallengeStatus.CLOSED
     html = _page(client, challenge)
@@ -178,7 +178,7 @@ def test_page_shows_the_facts(client, palembang, world):
 
 def test_a_published_challenge_past_its_deadline_never_shows_as_open(app, palembang):
     """Between the deadline and the clock job, the status shown is already closed."""
-    from goi.challenges.views import display_status, remaining_time
+    from goi.challenges.display import display_status, remaining_time
 
     challenge = make_challenge(palembang, ChallengeStatus.PUBLISHED, closes_at=NOW + timedelta(minutes=1))
     assert display_status(challenge) == ChallengeStatus.PUBLISHED and remaining_time(challenge) is not None

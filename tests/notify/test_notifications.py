@@ -5,6 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from goi.challenges import addenda as challenge_addenda
+from goi.challenges import following as challenge_following
+from goi.challenges import lifecycle as challenge_lifecycle
+from goi.challenges import questions as challenge_questions
 from goi.challenges import services as challenge_services
 from goi.challenges.models import ChallengeStatus
 from goi.core import clock
@@ -39,7 +43,7 @@ def challenge(db, world):
     clock.freeze(NOW)
     owner = world["users"]["gov_admin"]
     challenge = challenge_services.create_challenge(owner, world["gov_verified"], _values())
-    challenge_services.publish(owner, challenge)
+    challenge_lifecycle.publish(owner, challenge)
     db.session.commit()
     return challenge
 
@@ -62,10 +66,10 @@ def test_addendum_reaches_followers_in_app_and_by_email_in_their_language(db, wo
     follower_id = make_user(email="pengikut@example.id", locale="id")
     follower_en = make_user(email="follower@example.id", locale="en")
     stranger = make_user(email="stranger@example.id")
-    challenge_services.follow(follower_id, challenge)
-    challenge_services.follow(follower_en, challenge)
+    challenge_following.follow(follower_id, challenge)
+    challenge_following.follow(follower_en, challenge)
     owner = world["users"]["gov_admin"]
-    challenge_services.publish_addendum(
+    challenge_addenda.publish_addendum(
         owner, challenge, "Tenggat diperpanjang", {"closes_at": challenge.closes_at + timedelta(days=7)}
     )
     db.session.commit()
@@ -83,7 +87,7 @@ def test_addendum_reaches_teams_with_drafts(db, world, challenge):
     lead = make_user(email="lead@example.id")
     db.session.add(Proposal(challenge_id=challenge.id, lead_user_id=lead.id, team_key=f"user:{lead.id}", title="Draf"))
     db.session.flush()
-    challenge_services.publish_addendum(
+    challenge_addenda.publish_addendum(
         world["users"]["gov_admin"], challenge, "Tenggat", {"closes_at": challenge.closes_at + timedelta(days=1)}
     )
     db.session.commit()
@@ -93,8 +97,8 @@ def test_addendum_reaches_teams_with_drafts(db, world, challenge):
 def test_in_app_only_preference_sends_no_email(db, world, challenge):
     follower = make_user(email="quiet@example.id")
     save_preferences(follower, {"addendum_published": Channel.IN_APP})
-    challenge_services.follow(follower, challenge)
-    challenge_services.publish_addendum(
+    challenge_following.follow(follower, challenge)
+    challenge_addenda.publish_addendum(
         world["users"]["gov_admin"], challenge, "Tenggat", {"closes_at": challenge.closes_at + timedelta(days=1)}
     )
     db.session.commit()
@@ -105,8 +109,8 @@ def test_in_app_only_preference_sends_no_email(db, world, challenge):
 def test_email_only_preference_leaves_nothing_unread(db, world, challenge):
     follower = make_user(email="mailonly@example.id")
     save_preferences(follower, {"addendum_published": Channel.EMAIL})
-    challenge_services.follow(follower, challenge)
-    challenge_services.publish_addendum(
+    challenge_following.follow(follower, challenge)
+    challenge_addenda.publish_addendum(
         world["users"]["gov_admin"], challenge, "Tenggat", {"closes_at": challenge.closes_at + timedelta(days=1)}
     )
     db.session.commit()
@@ -117,12 +121,10 @@ def test_email_only_preference_leaves_nothing_unread(db, world, challenge):
 def test_daily_digest_collects_into_one_email_once(app, db, world, challenge):
     follower = make_user(email="digest@example.id")
     save_preferences(follower, {"addendum_published": Channel.DIGEST})
-    challenge_services.follow(follower, challenge)
+    challenge_following.follow(follower, challenge)
     owner = world["users"]["gov_admin"]
-    challenge_services.publish_addendum(
-        owner, challenge, "Satu", {"closes_at": challenge.closes_at + timedelta(days=1)}
-    )
-    challenge_services.publish_addendum(owner, challenge, "Dua", {"closes_at": challenge.closes_at + timedelta(days=2)})
+    challenge_addenda.publish_addendum(owner, challenge, "Satu", {"closes_at": challenge.closes_at + timedelta(days=1)})
+    challenge_addenda.publish_addendum(owner, challenge, "Dua", {"closes_at": challenge.closes_at + timedelta(days=2)})
     db.session.commit()
     assert _mails(db, follower) == []
     result = app.test_cli_runner().invoke(args=["goi", "notify", "digest"])
@@ -137,9 +139,9 @@ def test_daily_digest_collects_into_one_email_once(app, db, world, challenge):
 def test_answer_reaches_only_the_asker(db, world, challenge):
     asker = make_user(email="asker@example.id")
     other = make_user(email="other@example.id")
-    challenge_services.follow(other, challenge)
-    question = challenge_services.ask_question(asker, challenge, "Apakah data debit tersedia?")
-    challenge_services.answer_question(world["users"]["gov_admin"], question, "Ya, lampiran 2.", publish=False)
+    challenge_following.follow(other, challenge)
+    question = challenge_questions.ask_question(asker, challenge, "Apakah data debit tersedia?")
+    challenge_questions.answer_question(world["users"]["gov_admin"], question, "Ya, lampiran 2.", publish=False)
     db.session.commit()
     assert len(_notifications(db, asker, "question_answered")) == 1
     assert _notifications(db, other, "question_answered") == []
@@ -147,9 +149,9 @@ def test_answer_reaches_only_the_asker(db, world, challenge):
 
 def test_deadline_reminders_three_days_and_24_hours_each_once(app, db, world, challenge):
     follower = make_user(email="rajin@example.id")
-    challenge_services.follow(follower, challenge)
+    challenge_following.follow(follower, challenge)
     submitted_lead = make_user(email="done@example.id")
-    challenge_services.follow(submitted_lead, challenge)
+    challenge_following.follow(submitted_lead, challenge)
     db.session.add(
         Proposal(
             challenge_id=challenge.id,
@@ -175,7 +177,7 @@ def test_deadline_reminders_three_days_and_24_hours_each_once(app, db, world, ch
 
 def test_a_request_after_the_deadline_closes_the_challenge_and_tells_followers(client, db, world, challenge):
     follower = make_user(email="watcher@example.id")
-    challenge_services.follow(follower, challenge)
+    challenge_following.follow(follower, challenge)
     db.session.commit()
     clock.freeze(challenge.closes_at + timedelta(seconds=1))
     assert client.get("/").status_code == 200
@@ -186,12 +188,10 @@ def test_a_request_after_the_deadline_closes_the_challenge_and_tells_followers(c
 
 def test_bell_counts_unread_and_marking_read_works(client, db, world, challenge):
     follower = make_user(email="bell@example.id")
-    challenge_services.follow(follower, challenge)
+    challenge_following.follow(follower, challenge)
     owner = world["users"]["gov_admin"]
-    challenge_services.publish_addendum(
-        owner, challenge, "Satu", {"closes_at": challenge.closes_at + timedelta(days=1)}
-    )
-    challenge_services.publish_addendum(owner, challenge, "Dua", {"closes_at": challenge.closes_at + timedelta(days=2)})
+    challenge_addenda.publish_addendum(owner, challenge, "Satu", {"closes_at": challenge.closes_at + timedelta(days=1)})
+    challenge_addenda.publish_addendum(owner, challenge, "Dua", {"closes_at": challenge.closes_at + timedelta(days=2)})
     db.session.commit()
     log_in(client, follower)
     page = client.get("/").get_data(as_text=True)
@@ -206,8 +206,8 @@ def test_bell_counts_unread_and_marking_read_works(client, db, world, challenge)
 
 def test_someone_elses_notification_is_not_found(client, db, world, challenge):
     follower = make_user(email="victim@example.id")
-    challenge_services.follow(follower, challenge)
-    challenge_services.publish_addendum(
+    challenge_following.follow(follower, challenge)
+    challenge_addenda.publish_addendum(
         world["users"]["gov_admin"], challenge, "Satu", {"closes_at": challenge.closes_at + timedelta(days=1)}
     )
     db.session.commit()
@@ -255,6 +255,7 @@ def test_anonymous_is_sent_to_login(client):
 
 def _submitted_proposal(db, world, challenge):
     from goi.proposals import services as proposal_services
+    from goi.proposals import submission as proposal_submission
 
     lead = make_user(email="lead-receipt@example.id", locale="en")
     proposal = proposal_services.start_proposal(lead, challenge, None, "Sensor muka air")
@@ -272,14 +273,14 @@ def _submitted_proposal(db, world, challenge):
             "sections": {criterion.id: "Jawaban." for criterion in challenge.criteria},
         },
     )
-    version = proposal_services.submit_proposal(lead, proposal)
+    version = proposal_submission.submit_proposal(lead, proposal)
     db.session.commit()
     return lead, proposal, version
 
 
 def test_submission_receipt_goes_to_the_team_only_with_time_and_hash(app, db, world, challenge):
     follower = make_user(email="competitor@example.id")
-    challenge_services.follow(follower, challenge)
+    challenge_following.follow(follower, challenge)
     with app.test_request_context("/"):
         lead, proposal, version = _submitted_proposal(db, world, challenge)
     receipts = _mails(db, lead, "notify_proposal_submitted")
@@ -324,15 +325,13 @@ def test_withdrawal_tells_the_partners_not_the_lead(app, db, world, challenge):
 def test_a_second_digest_waits_a_day(app, db, world, challenge):
     follower = make_user(email="daily@example.id")
     save_preferences(follower, {"addendum_published": Channel.DIGEST})
-    challenge_services.follow(follower, challenge)
+    challenge_following.follow(follower, challenge)
     owner = world["users"]["gov_admin"]
-    challenge_services.publish_addendum(
-        owner, challenge, "Satu", {"closes_at": challenge.closes_at + timedelta(days=1)}
-    )
+    challenge_addenda.publish_addendum(owner, challenge, "Satu", {"closes_at": challenge.closes_at + timedelta(days=1)})
     db.session.commit()
     runner = app.test_cli_runner()
     assert "digests queued 1" in runner.invoke(args=["goi", "notify", "digest"]).output
-    challenge_services.publish_addendum(owner, challenge, "Dua", {"closes_at": challenge.closes_at + timedelta(days=1)})
+    challenge_addenda.publish_addendum(owner, challenge, "Dua", {"closes_at": challenge.closes_at + timedelta(days=1)})
     db.session.commit()
     clock.freeze(NOW + timedelta(hours=2))
     assert "digests queued 0" in runner.invoke(args=["goi", "notify", "digest"]).output

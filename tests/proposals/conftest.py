@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from goi.challenges import lifecycle as challenge_lifecycle
 from goi.challenges import services as challenge_services
 from goi.challenges.models import Challenge, SolverKind
 from goi.core import clock
@@ -49,7 +50,7 @@ def make_challenge(db, world):
         actor = world["users"]["gov_admin"]
         challenge = challenge_services.create_challenge(actor, world["gov_verified"], values)
         if publish:
-            challenge_services.publish(actor, challenge)
+            challenge_lifecycle.publish(actor, challenge)
         db.session.commit()
         return challenge
 

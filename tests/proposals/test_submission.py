@@ -317,10 +317,12 @@ def test_investor_org_allowed_only_when_investors_are(db, make_challenge, world)
 
 def test_members_of_the_owner_organization_cannot_propose(app, db, world):
     """A conflict of interest: the owner's own staff may not answer their challenge, alone or in a team."""
+    from goi.challenges import lifecycle as challenge_lifecycle
     from goi.challenges import services as challenge_services
     from goi.core.errors import DomainError
     from goi.orgs.models import MemberRole
     from goi.proposals import services as proposal_services
+    from goi.proposals import submission as proposal_submission
     from goi.proposals.models import TeamMember, TeamMemberStatus, TeamRole
     from goi.proposals.permissions import can_start_proposal
     from tests.factories import add_member, make_user
@@ -339,7 +341,7 @@ def test_members_of_the_owner_organization_cannot_propose(app, db, world):
             "closes_at": clock.now() + timedelta(days=5),
         },
     )
-    challenge_services.publish(world["users"]["gov_admin"], challenge)
+    challenge_lifecycle.publish(world["users"]["gov_admin"], challenge)
     staff = make_user(email="staf@palembang.go.id")
     add_member(world["gov_verified"], staff, MemberRole.MEMBER)
     db.session.commit()
@@ -353,5 +355,5 @@ def test_members_of_the_owner_organization_cannot_propose(app, db, world):
         TeamMember(user_id=staff.id, email=staff.email, role=TeamRole.PARTNER, status=TeamMemberStatus.ACCEPTED)
     )
     db.session.flush()
-    problems = proposal_services.submission_problems(proposal)
+    problems = proposal_submission.submission_problems(proposal)
     assert any(staff.name in problem for problem in problems)

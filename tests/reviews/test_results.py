@@ -7,6 +7,8 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from goi.challenges import following as challenge_following
+from goi.challenges import lifecycle as challenge_lifecycle
 from goi.challenges import services as challenge_services
 from goi.challenges.models import ChallengeOutcome, SolverKind
 from goi.core import clock
@@ -15,6 +17,7 @@ from goi.core.errors import DomainError
 from goi.extensions import db as _db
 from goi.notify.models import Notification
 from goi.proposals import services as proposal_services
+from goi.proposals import submission as proposal_submission
 from goi.proposals.permissions import can_view_proposal, is_published_in_results
 from goi.reviews import services
 from goi.reviews.models import AwardLabel, ChallengeResult, ResultEntry
@@ -58,7 +61,7 @@ def _challenge(world, title: str):
     }
     owner = world["users"]["gov_admin"]
     challenge = challenge_services.create_challenge(owner, world["gov_verified"], values)
-    challenge_services.publish(owner, challenge)
+    challenge_lifecycle.publish(owner, challenge)
     return challenge
 
 
@@ -66,14 +69,14 @@ def _proposal(challenge, lead, title: str, organization=None, submit: bool = Tru
     proposal = proposal_services.start_proposal(lead, challenge, organization, title)
     fill(proposal, summary=f"Ringkasan publik {title}.")
     if submit:
-        proposal_services.submit_proposal(lead, proposal)
+        proposal_submission.submit_proposal(lead, proposal)
     return proposal
 
 
 def _decide(challenge, owner, outcome=ChallengeOutcome.AWARDED):
-    challenge_services.close_expired_challenges()
-    challenge_services.start_review(owner, challenge)
-    challenge_services.decide(owner, challenge, outcome)
+    challenge_lifecycle.close_expired_challenges()
+    challenge_lifecycle.start_review(owner, challenge)
+    challenge_lifecycle.decide(owner, challenge, outcome)
 
 
 @pytest.fixture
@@ -95,7 +98,7 @@ def scene(db, world):
     withdrawn = _proposal(challenge, quitter, "Usulan Ditarik")
     proposal_services.withdraw_proposal(quitter, withdrawn)
     foreign = _proposal(other, other_lead, "Usulan Tantangan Lain")
-    challenge_services.follow(follower, challenge)
+    challenge_following.follow(follower, challenge)
     db.session.commit()
     clock.freeze(clock.now() + timedelta(days=31))
     _decide(challenge, owner)
@@ -248,7 +251,7 @@ def test_publishing_twice_is_refused(db, scene):
 
 
 def test_archived_challenge_keeps_results_but_cannot_publish_new_ones(db, scene):
-    challenge_services.archive(scene["owner"], scene["challenge"])
+    challenge_lifecycle.archive(scene["owner"], scene["challenge"])
     db.session.commit()
     _refused(db, scene, "decided")
 

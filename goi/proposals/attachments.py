@@ -1,0 +1,81 @@
+"""Proposal attachments: checked uploads within the per-proposal size limit, each stored with its SHA-256."""
+
+import hashlib
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
+
+from goi.accounts.models import User
+from goi.core import audit, clock
+from goi.core.errors import DomainError
+from goi.core.storage import DOCUMENT_TYPES, remove_upload, save_upload, upload_root
+from goi.extensions import db
+from goi.proposals.models import Proposal, ProposalAttachment
+from goi.proposals.services import require_lead, require_open
+
+DEFAULT_PROPOSAL_MAX_BYTES = 25 * 1024 * 1024
+
+
+def _file_sha256(stored_name: str) -> str:
+    digest = hashlib.sha256()
+    with (upload_root() / Path(stored_name).name).open("rb") as handle:
+        while chunk := handle.read(64 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def proposal_max_bytes() -> int:
+    return int(current_app.config.get("PROPOSAL_MAX_BYTES", DEFAULT_PROPOSAL_MAX_BYTES))
+
+
+def add_attachment(user: User, proposal: Proposal, upload: FileStorage) -> ProposalAttachment:
+    """Store a checked file (type by content, per-file and per-proposal size) and attach it."""
+    require_lead(user, proposal)
+    require_open(proposal)
+    stored = save_upload(upload, allowed=DOCUMENT_TYPES)  # raises UploadError; nothing is kept then
+    used = sum(attachment.size for attachment in proposal.attachments)
+    limit = proposal_max_bytes()
+    if used + stored.size > limit:
+        remove_upload(stored.stored_name)
+        raise DomainError(
+            _("The attachments of a proposal may total at most %(size)s MB.", size=limit // (1024 * 1024)),
+            field="file",
+        )
+    attachment = ProposalAttachment(
+        stored_name=stored.stored_name,
+        filename=stored.original_name,
+        file_type=stored.file_type,
+        size=stored.size,
+        sha256=_file_sha256(stored.stored_name),
+        uploaded_by_id=user.id,
+        uploaded_at=clock.now(),
+    )
+    proposal.attachments.append(attachment)
+    db.session.flush()
+    audit.record(
+        "proposal.attachment_added",
+        actor_id=user.id,
+        object_type="proposal",
+        object_id=proposal.id,
+        filename=stored.original_name,
+    )
+    return attachment
+
+
+def remove_attachment(user: User, attachment: ProposalAttachment) -> str:
+    """Detach the file; returns its stored name so the caller deletes it after the commit."""
+    proposal = attachment.proposal
+    require_lead(user, proposal)
+    require_open(proposal)
+    stored_name = attachment.stored_name
+    proposal.attachments.remove(attachment)
+    audit.record(
+        "proposal.attachment_removed",
+        actor_id=user.id,
+        object_type="proposal",
+        object_id=proposal.id,
+        filename=attachment.filename,
+    )
+    return stored_name
