@@ -158,3 +158,19 @@ def test_removed_and_replaced_documents_never_count(tmp_path):
     assert results.total == 4
     assert dict(results.facets["type"]) == {"challenge": 4}
     assert backend.query(SearchQuery(text="", per_page=50)).total == 4
+
+
+@pytest.mark.parametrize(("text", "first"), [("sampah", "id"), ("waste", "en"), ("banjir", "id"), ("flood", "en")])
+def test_the_word_as_typed_ranks_ahead_of_its_glossary_equivalent(tmp_path, text, first):
+    """Two documents alike but for the language of one word (same length, same document frequency): the one
+    holding the word the user typed comes first, whichever language it is in."""
+    from goi.search.types import SearchDocument, SearchQuery
+    from goi.search.whoosh_backend import WhooshBackend
+
+    backend = WhooshBackend(tmp_path / "index")
+    backend.index([
+        SearchDocument(key="challenge:1", type="challenge", object_id=1, title="Sampah dan banjir di Kota Medan"),
+        SearchDocument(key="challenge:2", type="challenge", object_id=2, title="Waste dan flood di Kota Medan"),
+    ])
+    hits = backend.query(SearchQuery(text=text)).hits
+    assert [hit.object_id for hit in hits] == ([1, 2] if first == "id" else [2, 1])
