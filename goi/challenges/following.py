@@ -25,7 +25,3 @@ def follow(user: User, challenge: Challenge) -> None:
 def unfollow(user: User, challenge: Challenge) -> None:
     for row in db.session.scalars(select(Follow).where(Follow.challenge_id == challenge.id, Follow.user_id == user.id)):
         db.session.delete(row)
-
-
-def follower_ids(challenge: Challenge) -> list[int]:
-    return list(db.session.scalars(select(Follow.user_id).where(Follow.challenge_id == challenge.id)))

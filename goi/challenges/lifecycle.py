@@ -21,7 +21,6 @@ TRANSITIONS: dict[ChallengeStatus, frozenset[ChallengeStatus]] = {
     ChallengeStatus.ARCHIVED: frozenset(),
     ChallengeStatus.CANCELLED: frozenset({ChallengeStatus.ARCHIVED}),
 }
-OPEN_STATES = frozenset({ChallengeStatus.PUBLISHED, ChallengeStatus.CLOSED, ChallengeStatus.UNDER_REVIEW})
 PUBLIC_STATES = frozenset(set(ChallengeStatus) - {ChallengeStatus.DRAFT})
 
 
