@@ -101,6 +101,9 @@ def register_blueprints(app: Flask) -> None:
     from goi.challenges.views import bp as challenges_bp
     from goi.notify.views import bp as notify_bp
     from goi.orgs.views import bp as orgs_bp
+
+    # Likewise the proposals blueprint: its views module, and these add their routes to it.
+    from goi.proposals import attachment_views, team_views  # noqa: F401
     from goi.proposals.views import bp as proposals_bp
     from goi.reviews.services import is_in_published_results
     from goi.reviews.views import bp as reviews_bp

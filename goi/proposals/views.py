@@ -1,9 +1,12 @@
-"""Proposal pages: start, edit, attachments, submit and receipt, withdraw, team, the owner's list, my proposals."""
+"""Proposal pages: start, show and receipt, edit, submit, withdraw, the owner's list, my proposals.
+
+Also the `proposals` blueprint and the helpers its other view modules share: attachment_views and team_views add
+their routes to `bp`, and goi.register_blueprints imports them all before it registers the blueprint.
+"""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from goi.accounts.forms import ActionForm
@@ -16,24 +19,20 @@ from goi.challenges.permissions import (
 from goi.core import clock
 from goi.core.errors import DomainError
 from goi.core.policy import AUTHENTICATED, route
-from goi.core.storage import UploadError, remove_upload, send_upload
 from goi.extensions import db
-from goi.orgs.models import Organization, OrgKind
+from goi.orgs.models import Organization
 from goi.proposals import attachments, permissions, services, submission
 from goi.proposals import team as teams
 from goi.proposals.forms import (
     AttachmentForm,
-    InvitationAnswerForm,
-    PartnerInviteForm,
     StartProposalForm,
     proposal_form_for,
 )
-from goi.proposals.models import Proposal, ProposalAttachment, ProposalStatus, TeamMember
+from goi.proposals.models import Proposal, ProposalStatus
 from goi.proposals.permissions import (
     PROPOSAL_LEAD,
     PROPOSAL_TEAM,
     PROPOSAL_VIEWER,
-    can_download_attachment,
     can_view_proposal,
     is_team_member,
     proposal_by_id,
@@ -67,16 +66,53 @@ def proposal_status_label(status: ProposalStatus) -> str:
     }[status]
 
 
-def _user():
+# --- helpers shared by the proposal view modules ---------------------------------------------------------------------
+
+
+def current_actor():
     return current_user._get_current_object()
 
 
-def _proposal_or_404(proposal_id: int) -> Proposal:
+def proposal_or_404(proposal_id: int) -> Proposal:
     """The proposal if the current user may see it; 404 otherwise, so ids reveal nothing."""
     proposal = proposal_by_id(proposal_id)
     if proposal is None or not can_view_proposal(current_user, proposal):
         abort(404)
     return proposal
+
+
+def edit_form_from_proposal(proposal: Proposal):
+    """The edit form filled from the proposal, as on GET."""
+    form = proposal_form_for(proposal.challenge, formdata=None)
+    form.title.data = proposal.title
+    form.summary.data = proposal.summary
+    form.approach.data = proposal.approach_source
+    form.workplan.data = proposal.workplan_source
+    form.budget_estimate.data = proposal.budget_estimate
+    form.trl.data = proposal.trl
+    form.team_roles.data = proposal.team_roles
+    for field in form.section_fields():
+        section = services.section_for(proposal, int(field.name.removeprefix("section_")))
+        field.data = section.body_source if section else ""
+    return form
+
+
+def render_edit(proposal: Proposal, form, upload_form, status: int = 200):
+    return (
+        render_template(
+            "proposals/edit.html",
+            proposal=proposal,
+            challenge=proposal.challenge,
+            form=form,
+            upload_form=upload_form,
+            max_total_mb=attachments.proposal_max_bytes() // (1024 * 1024),
+            action_form=ActionForm(),
+        ),
+        status,
+    )
+
+
+# --- starting ---------------------------------------------------------------------------------------------------------
 
 
 def _challenge_link(challenge: Challenge) -> str:
@@ -87,13 +123,10 @@ def _challenge_link(challenge: Challenge) -> str:
         return url_for("proposals.mine")
 
 
-# --- starting ---------------------------------------------------------------------------------------------------------
-
-
 @route(bp, "/challenges/<slug>/proposals/new", AUTHENTICATED, methods=["GET", "POST"])
 def start(slug: str):
     challenge = visible_challenge_or_404(current_user, slug)
-    user = _user()
+    user = current_actor()
     form = StartProposalForm()
     form.set_organizations(services.solver_organizations(user))
     if not challenge.is_accepting_proposals:
@@ -120,7 +153,7 @@ def start(slug: str):
 
 
 def _render_show(proposal: Proposal, status: int = 200, problems: list[str] | None = None):
-    user = _user()
+    user = current_actor()
     team_view = is_team_member(user, proposal)
     if problems is None:
         problems = submission.submission_problems(proposal) if team_view else []
@@ -142,12 +175,12 @@ def _render_show(proposal: Proposal, status: int = 200, problems: list[str] | No
 
 @route(bp, "/proposals/<int:proposal_id>", PROPOSAL_VIEWER)
 def show(proposal_id: int):
-    return _render_show(_proposal_or_404(proposal_id))
+    return _render_show(proposal_or_404(proposal_id))
 
 
 @route(bp, "/proposals/<int:proposal_id>/receipt", PROPOSAL_TEAM)
 def receipt(proposal_id: int):
-    proposal = _proposal_or_404(proposal_id)
+    proposal = proposal_or_404(proposal_id)
     if not is_team_member(current_user, proposal) or not proposal.versions:
         abort(404)
     zone = proposal.challenge.timezone
@@ -163,21 +196,9 @@ def receipt(proposal_id: int):
     return render_template("proposals/receipt.html", proposal=proposal, challenge=proposal.challenge, versions=versions)
 
 
-@route(bp, "/proposals/<int:proposal_id>/attachments/<int:attachment_id>", PROPOSAL_VIEWER)
-def attachment(proposal_id: int, attachment_id: int):
-    proposal = _proposal_or_404(proposal_id)
-    item = db.session.get(ProposalAttachment, attachment_id)
-    if item is None or item.proposal_id != proposal.id or not can_download_attachment(current_user, item):
-        abort(404)
-    try:
-        return send_upload(item.stored_name, item.filename, item.file_type)
-    except FileNotFoundError:
-        abort(404)
-
-
 @route(bp, "/account/proposals", AUTHENTICATED)
 def mine():
-    return render_template("proposals/mine.html", proposals=services.proposals_of(_user()))
+    return render_template("proposals/mine.html", proposals=services.proposals_of(current_actor()))
 
 
 @route(bp, "/challenges/<slug>/proposals", CHALLENGE_MANAGER)
@@ -185,7 +206,7 @@ def challenge_proposals(slug: str):
     challenge = challenge_by_slug(slug)
     if challenge is None:
         abort(404)
-    user = _user()
+    user = current_actor()
     return render_template(
         "proposals/challenge_list.html",
         challenge=challenge,
@@ -202,34 +223,19 @@ def challenge_proposals(slug: str):
 
 def _edit_form(proposal: Proposal):
     """The posted form, or on GET the form filled from the proposal."""
-    return proposal_form_for(proposal.challenge) if request.method == "POST" else _edit_form_from_proposal(proposal)
-
-
-def _render_edit(proposal: Proposal, form, upload_form, status: int = 200):
-    return (
-        render_template(
-            "proposals/edit.html",
-            proposal=proposal,
-            challenge=proposal.challenge,
-            form=form,
-            upload_form=upload_form,
-            max_total_mb=attachments.proposal_max_bytes() // (1024 * 1024),
-            action_form=ActionForm(),
-        ),
-        status,
-    )
+    return proposal_form_for(proposal.challenge) if request.method == "POST" else edit_form_from_proposal(proposal)
 
 
 @route(bp, "/proposals/<int:proposal_id>/edit", PROPOSAL_LEAD, methods=["GET", "POST"])
 def edit(proposal_id: int):
-    proposal = _proposal_or_404(proposal_id)
+    proposal = proposal_or_404(proposal_id)
     if not permissions.proposal_is_open(proposal):
         flash(_("The deadline has passed; the proposal can no longer be changed."), "warning")
         return redirect(url_for("proposals.show", proposal_id=proposal.id))
     form = _edit_form(proposal)
     if form.validate_on_submit():
         try:
-            services.update_proposal(_user(), proposal, form.values())
+            services.update_proposal(current_actor(), proposal, form.values())
         except DomainError as error:
             db.session.rollback()
             field = getattr(form, error.field or "", None)
@@ -242,59 +248,7 @@ def edit(proposal_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for("proposals.show", proposal_id=proposal.id))
     status = 422 if request.method == "POST" else 200
-    return _render_edit(proposal, form, AttachmentForm(formdata=None), status)
-
-
-@route(bp, "/proposals/<int:proposal_id>/attachments", PROPOSAL_LEAD, methods=["POST"])
-def upload(proposal_id: int):
-    proposal = _proposal_or_404(proposal_id)
-    upload_form = AttachmentForm()
-    if upload_form.validate_on_submit():
-        try:
-            attachments.add_attachment(_user(), proposal, upload_form.file.data)
-        except (UploadError, DomainError) as error:
-            db.session.rollback()
-            upload_form.file.errors = [*upload_form.file.errors, getattr(error, "message", str(error))]
-        else:
-            db.session.commit()
-            flash(_("The file is attached."), "success")
-            return redirect(url_for("proposals.edit", proposal_id=proposal.id))
-    return _render_edit(proposal, _edit_form_from_proposal(proposal), upload_form, 422)
-
-
-def _edit_form_from_proposal(proposal: Proposal):
-    form = proposal_form_for(proposal.challenge, formdata=None)
-    form.title.data = proposal.title
-    form.summary.data = proposal.summary
-    form.approach.data = proposal.approach_source
-    form.workplan.data = proposal.workplan_source
-    form.budget_estimate.data = proposal.budget_estimate
-    form.trl.data = proposal.trl
-    form.team_roles.data = proposal.team_roles
-    for field in form.section_fields():
-        section = services.section_for(proposal, int(field.name.removeprefix("section_")))
-        field.data = section.body_source if section else ""
-    return form
-
-
-@route(bp, "/proposals/<int:proposal_id>/attachments/<int:attachment_id>/remove", PROPOSAL_LEAD, methods=["POST"])
-def remove_attachment(proposal_id: int, attachment_id: int):
-    proposal = _proposal_or_404(proposal_id)
-    item = db.session.get(ProposalAttachment, attachment_id)
-    if item is None or item.proposal_id != proposal.id:
-        abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        stored_name = attachments.remove_attachment(_user(), item)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("proposals.show", proposal_id=proposal.id))
-    db.session.commit()
-    remove_upload(stored_name)
-    flash(_("The file is removed."), "success")
-    return redirect(url_for("proposals.edit", proposal_id=proposal.id))
+    return render_edit(proposal, form, AttachmentForm(formdata=None), status)
 
 
 # --- submitting and withdrawing ---------------------------------------------------------------------------------------
@@ -302,11 +256,11 @@ def remove_attachment(proposal_id: int, attachment_id: int):
 
 @route(bp, "/proposals/<int:proposal_id>/submit", PROPOSAL_LEAD, methods=["POST"])
 def submit(proposal_id: int):
-    proposal = _proposal_or_404(proposal_id)
+    proposal = proposal_or_404(proposal_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        version = submission.submit_proposal(_user(), proposal)
+        version = submission.submit_proposal(current_actor(), proposal)
     except DomainError as error:
         db.session.rollback()
         proposal = db.session.get(Proposal, proposal_id)
@@ -318,11 +272,11 @@ def submit(proposal_id: int):
 
 @route(bp, "/proposals/<int:proposal_id>/withdraw", PROPOSAL_LEAD, methods=["POST"])
 def withdraw(proposal_id: int):
-    proposal = _proposal_or_404(proposal_id)
+    proposal = proposal_or_404(proposal_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        services.withdraw_proposal(_user(), proposal)
+        services.withdraw_proposal(current_actor(), proposal)
     except DomainError as error:
         db.session.rollback()
         proposal = db.session.get(Proposal, proposal_id)
@@ -330,104 +284,3 @@ def withdraw(proposal_id: int):
     db.session.commit()
     flash(_("Your proposal is withdrawn. You can submit it again before the deadline."), "success")
     return redirect(url_for("proposals.show", proposal_id=proposal.id))
-
-
-# --- team -------------------------------------------------------------------------------------------------------------
-
-
-def _partner_choices() -> list[Organization]:
-    return list(
-        db.session.scalars(
-            select(Organization).where(Organization.kind != OrgKind.GOVERNMENT).order_by(Organization.name)
-        )
-    )
-
-
-def _render_team(proposal: Proposal, form: PartnerInviteForm, status: int = 200):
-    return (
-        render_template(
-            "proposals/team.html",
-            proposal=proposal,
-            challenge=proposal.challenge,
-            members=proposal.members,
-            form=form,
-            action_form=ActionForm(),
-        ),
-        status,
-    )
-
-
-@route(bp, "/proposals/<int:proposal_id>/team", PROPOSAL_TEAM)
-def team(proposal_id: int):
-    proposal = _proposal_or_404(proposal_id)
-    form = PartnerInviteForm(formdata=None)
-    form.set_organizations(_partner_choices())
-    return _render_team(proposal, form)
-
-
-@route(bp, "/proposals/<int:proposal_id>/team", PROPOSAL_LEAD, methods=["POST"], endpoint="invite_partner")
-def invite_partner(proposal_id: int):
-    proposal = _proposal_or_404(proposal_id)
-    form = PartnerInviteForm()
-    form.set_organizations(_partner_choices())
-    if form.validate_on_submit():
-        organization_id = form.organization_id.data
-        organization = db.session.get(Organization, int(organization_id)) if organization_id else None
-        try:
-            teams.invite_partner(_user(), proposal, form.email.data, form.responsibility.data, organization)
-        except DomainError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None)
-            if field is None:
-                field = form.email
-            field.errors = [*field.errors, error.message]
-        else:
-            db.session.commit()
-            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("proposals.team", proposal_id=proposal.id))
-    return _render_team(proposal, form, 422)
-
-
-@route(bp, "/proposals/<int:proposal_id>/team/<int:member_id>/remove", PROPOSAL_LEAD, methods=["POST"])
-def remove_partner(proposal_id: int, member_id: int):
-    proposal = _proposal_or_404(proposal_id)
-    member = db.session.get(TeamMember, member_id)
-    if member is None or member.proposal_id != proposal.id:
-        abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        teams.remove_partner(_user(), member)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Partner removed."), "success")
-    return redirect(url_for("proposals.team", proposal_id=proposal.id))
-
-
-@route(bp, "/team-invitations/<token>", AUTHENTICATED, methods=["GET", "POST"])
-def team_invitation(token: str):
-    member = teams.member_for_token(token)
-    form = InvitationAnswerForm()
-    if member is None:
-        return render_template("proposals/invitation.html", member=None, form=form), 404
-    if form.validate_on_submit():
-        user = _user()
-        try:
-            if form.decision.data == "accept":
-                teams.accept_team_invitation(user, token)
-            else:
-                teams.decline_team_invitation(user, token)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-            return render_template("proposals/invitation.html", member=member, form=form), 422
-        db.session.commit()
-        if form.decision.data == "accept":
-            flash(_("You joined the team of “%(title)s”.", title=member.proposal.title), "success")
-            return redirect(url_for("proposals.show", proposal_id=member.proposal_id))
-        flash(_("You declined the invitation."), "info")
-        return redirect(url_for("proposals.mine"))
-    return render_template("proposals/invitation.html", member=member, form=form)

@@ -1,0 +1,65 @@
+"""Attachment views: a proposal's lead attaches and removes files; whoever may see the proposal downloads them."""
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from goi.accounts.forms import ActionForm
+from goi.core.errors import DomainError
+from goi.core.policy import route
+from goi.core.storage import UploadError, remove_upload, send_upload
+from goi.extensions import db
+from goi.proposals import attachments
+from goi.proposals.forms import AttachmentForm
+from goi.proposals.models import ProposalAttachment
+from goi.proposals.permissions import PROPOSAL_LEAD, PROPOSAL_VIEWER, can_download_attachment
+from goi.proposals.views import bp, current_actor, edit_form_from_proposal, proposal_or_404, render_edit
+
+
+@route(bp, "/proposals/<int:proposal_id>/attachments/<int:attachment_id>", PROPOSAL_VIEWER)
+def attachment(proposal_id: int, attachment_id: int):
+    proposal = proposal_or_404(proposal_id)
+    item = db.session.get(ProposalAttachment, attachment_id)
+    if item is None or item.proposal_id != proposal.id or not can_download_attachment(current_user, item):
+        abort(404)
+    try:
+        return send_upload(item.stored_name, item.filename, item.file_type)
+    except FileNotFoundError:
+        abort(404)
+
+
+@route(bp, "/proposals/<int:proposal_id>/attachments", PROPOSAL_LEAD, methods=["POST"])
+def upload(proposal_id: int):
+    proposal = proposal_or_404(proposal_id)
+    upload_form = AttachmentForm()
+    if upload_form.validate_on_submit():
+        try:
+            attachments.add_attachment(current_actor(), proposal, upload_form.file.data)
+        except (UploadError, DomainError) as error:
+            db.session.rollback()
+            upload_form.file.errors = [*upload_form.file.errors, getattr(error, "message", str(error))]
+        else:
+            db.session.commit()
+            flash(_("The file is attached."), "success")
+            return redirect(url_for("proposals.edit", proposal_id=proposal.id))
+    return render_edit(proposal, edit_form_from_proposal(proposal), upload_form, 422)
+
+
+@route(bp, "/proposals/<int:proposal_id>/attachments/<int:attachment_id>/remove", PROPOSAL_LEAD, methods=["POST"])
+def remove_attachment(proposal_id: int, attachment_id: int):
+    proposal = proposal_or_404(proposal_id)
+    item = db.session.get(ProposalAttachment, attachment_id)
+    if item is None or item.proposal_id != proposal.id:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        stored_name = attachments.remove_attachment(current_actor(), item)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("proposals.show", proposal_id=proposal.id))
+    db.session.commit()
+    remove_upload(stored_name)
+    flash(_("The file is removed."), "success")
+    return redirect(url_for("proposals.edit", proposal_id=proposal.id))
