@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 
 from goi.accounts.models import User
 from goi.challenges.models import Challenge, ChallengeDocument, ChallengeStatus
-from goi.core import audit, clock
+from goi.core import audit
 from goi.core.errors import DomainError
 from goi.core.storage import StoredFile
 from goi.extensions import db
@@ -16,15 +16,7 @@ def add_document(actor: User, challenge: Challenge, stored: StoredFile) -> Chall
     """Attach a checked upload while the challenge is a draft or published."""
     if challenge.status not in DOCUMENT_STATES:
         raise DomainError(_("Documents change only while the challenge is a draft or published."), field="document")
-    document = ChallengeDocument(
-        challenge=challenge,
-        stored_name=stored.stored_name,
-        filename=stored.original_name,
-        file_type=stored.file_type,
-        size=stored.size,
-        uploaded_by_id=actor.id,
-        uploaded_at=clock.now(),
-    )
+    document = ChallengeDocument.for_upload(stored, actor.id, challenge=challenge)
     db.session.add(document)
     db.session.flush()
     audit.record(

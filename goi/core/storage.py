@@ -52,6 +52,19 @@ class StoredFileColumns:
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
+    @classmethod
+    def for_upload(cls, stored: "StoredFile", uploaded_by_id: int, **fields):
+        """A record of a checked upload, uploaded now by uploaded_by_id; fields are the record's own columns."""
+        return cls(
+            stored_name=stored.stored_name,
+            filename=stored.original_name,
+            file_type=stored.file_type,
+            size=stored.size,
+            uploaded_by_id=uploaded_by_id,
+            uploaded_at=clock.now(),
+            **fields,
+        )
+
 
 class UploadError(ValueError):
     """An upload that is refused; the message is shown to the user."""

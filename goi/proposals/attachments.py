@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from goi.accounts.models import User
-from goi.core import audit, clock
+from goi.core import audit
 from goi.core.errors import DomainError
 from goi.core.storage import DOCUMENT_TYPES, remove_upload, save_upload, upload_root
 from goi.extensions import db
@@ -43,15 +43,7 @@ def add_attachment(user: User, proposal: Proposal, upload: FileStorage) -> Propo
             _("The attachments of a proposal may total at most %(size)s MB.", size=limit // (1024 * 1024)),
             field="file",
         )
-    attachment = ProposalAttachment(
-        stored_name=stored.stored_name,
-        filename=stored.original_name,
-        file_type=stored.file_type,
-        size=stored.size,
-        sha256=_file_sha256(stored.stored_name),
-        uploaded_by_id=user.id,
-        uploaded_at=clock.now(),
-    )
+    attachment = ProposalAttachment.for_upload(stored, user.id, sha256=_file_sha256(stored.stored_name))
     proposal.attachments.append(attachment)
     db.session.flush()
     audit.record(
