@@ -1,6 +1,9 @@
 """The search page, the JSON API and the challenge list's keyword filter, as a user meets them."""
 
 import re
+from html.parser import HTMLParser
+
+import pytest
 
 from goi.challenges.models import ChallengeStatus
 from goi.extensions import db
@@ -107,3 +110,24 @@ def test_facet_links_keep_the_query_and_filter(client, people):
     assert "q=kota" in target and "%5B" not in target
     filtered = client.get(target).get_data(as_text=True)
     assert f'data-id="{traffic.id}"' in filtered and f'data-id="{flood.id}"' not in filtered
+
+
+class _Inputs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.inputs: dict[str, dict] = {}
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        if tag == "input" and found.get("id"):
+            self.inputs[found["id"]] = found
+
+
+@pytest.mark.parametrize(("language", "example"), [("en", "For example: "), ("id", "Contoh: ")])
+def test_the_search_box_example_keeps_its_quotes_inside_the_attribute(client, language, example):
+    client.set_cookie("goi_lang", language)
+    parser = _Inputs()
+    parser.feed(client.get("/search").get_data(as_text=True))
+    box = parser.inputs["search-q"]
+    assert box["placeholder"] == example + 'banjir, waste, "air bersih", macet -tol'
+    assert set(box) == {"class", "type", "id", "name", "value", "maxlength", "placeholder"}
