@@ -153,6 +153,8 @@ _EMPTY = np.zeros(0, dtype=np.int64)
 
 def _segment_key(reader) -> tuple:
     segment = reader.segment()
+    if segment is None:  # the reader of an index that has never held a document
+        return ("", 0)
     return (segment.segment_id(), segment.doc_count_all())
 
 
@@ -311,7 +313,7 @@ def open_searcher(ix):
             searcher.close()
         searcher = ix.searcher(weighting=BoostedBM25F())
         try:
-            opened = {_open_files(sub.reader()) for sub, _offset in searcher.leaf_searchers()}
+            opened = {_open_files(sub.reader()) for sub, _offset in searcher.leaf_searchers()} - {None}
             if opened <= {segment.segment_id() for segment in ix._segments()}:
                 return searcher
         except OSError:  # a file (or the table of contents) was replaced while being opened
@@ -319,10 +321,12 @@ def open_searcher(ix):
     return searcher  # the index kept being merged: the last searcher, with what it could open
 
 
-def _open_files(reader) -> str:
-    """Open the column files of a segment reader (Whoosh keeps them open with the reader); its segment id."""
-    if not reader.doc_count_all():
-        return reader.segment().segment_id()
+def _open_files(reader) -> str | None:
+    """Open the column files of a segment reader (Whoosh keeps them open with the reader); its segment id (None
+    for the reader of an index that has never held a document)."""
+    segment = reader.segment()
+    if segment is None or not reader.doc_count_all():
+        return None if segment is None else segment.segment_id()
     perdoc = reader._perdoc  # Whoosh 2.7's per-document reader: its column files by name
     for name, field in reader.schema.items():
         if field.column_type and reader.has_column(name):
@@ -335,7 +339,7 @@ def _open_files(reader) -> str:
     # themselves once a merge has deleted them.
     opened, exists = frozenset(perdoc._colfiles), perdoc.has_column
     perdoc.has_column = lambda fieldname: fieldname in opened or exists(fieldname)
-    return reader.segment().segment_id()
+    return segment.segment_id()
 
 
 _SHARED: dict[tuple[int, str], _SharedSearcher] = {}

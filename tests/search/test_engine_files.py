@@ -144,3 +144,15 @@ def test_opening_a_searcher_retries_when_its_segments_were_merged_away_meanwhile
         assert opened[0].is_closed and not found.is_closed
     finally:
         found.close()
+
+
+def test_an_index_that_never_held_a_document_answers_every_kind_of_query(tmp_path):
+    backend = WhooshBackend(tmp_path / "index")
+    for text in ("banjir", '"air bersih"', "banjir -rob", "sampha", ""):
+        for sort in ("relevance", "deadline", "newest"):
+            results = backend.query(SearchQuery(text=text, now=NOW, sort=sort))
+            assert (results.total, results.hits) == (0, [])
+    assert backend.keys() == {}
+    backend.index([_document(1, "Banjir rob di pesisir")])
+    backend.remove(["challenge:1"])
+    assert backend.query(SearchQuery(text="banjir", now=NOW)).total == 0
