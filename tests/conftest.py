@@ -1,6 +1,7 @@
 """Fixtures: app → db → client → login_as(role), plus helpers for CSRF-protected posts."""
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -52,6 +53,12 @@ def csrf_token_from(html: str) -> str:
     match = CSRF_PATTERN.search(html)
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+def duplicate_ids(html: str) -> list[str]:
+    """The id attributes that occur more than once on a page (each must be unique for labels and scripts)."""
+    counts = Counter(re.findall(r'\sid="([^"]+)"', html))
+    return sorted(name for name, count in counts.items() if count > 1)
 
 
 def post_form(client: FlaskClient, url: str, data: dict | None = None, page: str | None = None, **kwargs):

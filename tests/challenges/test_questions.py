@@ -103,3 +103,17 @@ def test_anonymous_cannot_ask(client, palembang):
     challenge = make_challenge(palembang, ChallengeStatus.PUBLISHED)
     db.session.commit()
     assert "question-form" not in _page(client, challenge)
+
+
+def test_the_owner_s_question_list_has_unique_ids_with_several_answer_forms(client, post, login_as, palembang):
+    from tests.conftest import duplicate_ids
+
+    challenge = make_challenge(palembang, ChallengeStatus.PUBLISHED)
+    db.session.commit()
+    login_as("user")
+    for body in (QUESTION, "Berapa anggaran maksimum untuk uji coba?"):
+        assert post(f"/challenges/{challenge.slug}/questions", {"body": body}).status_code == 302
+    login_as("gov_admin")
+    html = client.get(f"/challenges/{challenge.slug}/questions").get_data(as_text=True)
+    assert html.count('name="csrf_token"') >= 2
+    assert duplicate_ids(html) == []

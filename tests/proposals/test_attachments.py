@@ -139,3 +139,14 @@ def test_owner_downloads_only_files_of_the_submitted_version(client, db, make_ch
     assert client.get(f"/proposals/{proposal.id}/attachments/{unsent.id}").status_code == 404
     html = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert "dikirim.pdf" in html and "belum.pdf" not in html
+
+
+def test_the_edit_page_with_its_upload_form_has_unique_ids(client, db, make_challenge, world):
+    from tests.conftest import duplicate_ids
+
+    proposal = make_proposal(db, make_challenge(), world["users"]["user"])
+    log_in(client, world["users"]["user"])
+    _upload(client, proposal, PDF)
+    html = client.get(f"/proposals/{proposal.id}/edit").get_data(as_text=True)
+    assert html.count('name="csrf_token"') >= 2  # the proposal form, the upload form, the remove buttons
+    assert duplicate_ids(html) == []
