@@ -69,10 +69,6 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
-    """A form with nothing but its CSRF token, for buttons that change state."""
-
-
 def _keywords(text: str) -> list[str]:
     seen: dict[str, str] = {}
     for word in text.split(","):

@@ -6,7 +6,6 @@ from flask_login import current_user, login_user, logout_user
 
 from goi.accounts import services
 from goi.accounts.forms import (
-    ActionForm,
     ChangePasswordForm,
     EmailOnlyForm,
     LoginForm,
@@ -15,6 +14,7 @@ from goi.accounts.forms import (
     ResetPasswordForm,
 )
 from goi.core.errors import DomainError
+from goi.core.forms import ActionForm
 from goi.core.policy import AUTHENTICATED, PUBLIC, route
 from goi.core.redirects import redirect_next
 from goi.extensions import db, limiter

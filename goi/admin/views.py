@@ -11,10 +11,10 @@ from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
 from goi.accounts import services as account_services
-from goi.accounts.forms import ActionForm
 from goi.accounts.models import User
 from goi.core.audit import AuditEvent
 from goi.core.errors import DomainError
+from goi.core.forms import ActionForm, run_button_action
 from goi.core.pagination import paginate
 from goi.core.policy import PLATFORM_ADMIN, route
 from goi.extensions import db
@@ -104,17 +104,11 @@ def _set_disabled(user_id: int, disabled: bool):
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        account_services.set_disabled(current_user._get_current_object(), user, disabled)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Account disabled.") if disabled else _("Account enabled."), "success")
-    return redirect(url_for("admin.users", q=request.args.get("q", "")))
+    return run_button_action(
+        lambda: account_services.set_disabled(current_user._get_current_object(), user, disabled),
+        redirect_to=url_for("admin.users", q=request.args.get("q", "")),
+        done=_("Account disabled.") if disabled else _("Account enabled."),
+    )
 
 
 @route(bp, "/audit", PLATFORM_ADMIN)

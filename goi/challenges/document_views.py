@@ -4,13 +4,13 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from goi.accounts.forms import ActionForm
 from goi.challenges import documents
 from goi.challenges.forms import DocumentForm
 from goi.challenges.models import Challenge, ChallengeDocument
 from goi.challenges.permissions import CHALLENGE_MANAGER, visible_challenge_or_404
 from goi.challenges.views import bp, current_actor, render_show, show_form_error
 from goi.core.errors import DomainError
+from goi.core.forms import run_button_action
 from goi.core.policy import PUBLIC, route
 from goi.core.storage import DOCUMENT_TYPES, UploadError, remove_upload, save_upload, send_upload
 from goi.extensions import db
@@ -61,15 +61,9 @@ def document(slug: str, document_id: int):
 def delete_document(slug: str, document_id: int):
     challenge = visible_challenge_or_404(current_user, slug)
     document = _document_or_404(challenge, document_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        stored_name = documents.remove_document(current_actor(), document)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        remove_upload(stored_name)
-        flash(_("The document is removed."), "success")
-    return redirect(url_for("challenges.show", slug=slug, _anchor="documents"))
+    return run_button_action(
+        lambda: documents.remove_document(current_actor(), document),
+        redirect_to=url_for("challenges.show", slug=slug, _anchor="documents"),
+        done=_("The document is removed."),
+        after_commit=remove_upload,
+    )

@@ -9,7 +9,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from goi.accounts.forms import ActionForm
 from goi.challenges import display, lifecycle, queries, services
 from goi.challenges.display import remaining_time
 from goi.challenges.following import is_following
@@ -32,7 +31,7 @@ from goi.challenges.permissions import (
     visible_challenge_or_404,
 )
 from goi.core.errors import DomainError
-from goi.core.forms import show_domain_error
+from goi.core.forms import run_button_action, show_domain_error
 from goi.core.pagination import paginate
 from goi.core.policy import AUTHENTICATED, PUBLIC, route
 from goi.extensions import db
@@ -188,17 +187,9 @@ def edit(slug: str):
 def _state_action(slug: str, action, done: str):
     """Run one state transition from a button; refusals are flashed."""
     challenge = visible_challenge_or_404(current_user, slug)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        action(current_actor(), challenge)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(done, "success")
-    return redirect(url_for("challenges.show", slug=slug))
+    return run_button_action(
+        lambda: action(current_actor(), challenge), redirect_to=url_for("challenges.show", slug=slug), done=done
+    )
 
 
 @route(bp, "/challenges/<slug>/publish", CHALLENGE_MANAGER, methods=["POST"])
@@ -220,17 +211,12 @@ def archive(slug: str):
 def decide(slug: str):
     challenge = visible_challenge_or_404(current_user, slug)
     form = DecideForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        lifecycle.decide(current_actor(), challenge, ChallengeOutcome(form.outcome.data), form.note.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The decision is recorded."), "success")
-    return redirect(url_for("challenges.show", slug=slug))
+    return run_button_action(
+        lambda: lifecycle.decide(current_actor(), challenge, ChallengeOutcome(form.outcome.data), form.note.data or ""),
+        redirect_to=url_for("challenges.show", slug=slug),
+        done=_("The decision is recorded."),
+        form=form,
+    )
 
 
 @route(bp, "/challenges/<slug>/cancel", CHALLENGE_MANAGER, methods=["GET", "POST"])

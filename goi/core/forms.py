@@ -1,8 +1,21 @@
 """Small pieces shared by the forms of every domain."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
+from flask import abort, flash, redirect
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
+
+from goi.core.errors import DomainError
+from goi.extensions import db
+
+T = TypeVar("T")
+
+
+class ActionForm(FlaskForm):
+    """A form with nothing but its CSRF token, for buttons that change state."""
 
 
 def select_choices(pairs: Iterable[tuple]) -> list[SelectChoice]:
@@ -17,3 +30,34 @@ def show_domain_error(form, error) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def run_button_action(
+    action: Callable[[], T],
+    *,
+    redirect_to: str,
+    done: str | None = None,
+    redirect_on_error: str | None = None,
+    after_commit: Callable[[T], object] | None = None,
+    form: FlaskForm | None = None,
+) -> Response:
+    """Answer a state-changing button: 400 unless its form (an ActionForm by default) validates, else run action.
+
+    A DomainError is rolled back, flashed as "danger" and redirected to redirect_on_error (default redirect_to).
+    Otherwise the session is committed, after_commit gets the action's result, done is flashed as "success" and
+    the answer redirects to redirect_to.
+    """
+    if not (form if form is not None else ActionForm()).validate_on_submit():
+        abort(400)
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(redirect_on_error or redirect_to)
+    db.session.commit()
+    if after_commit is not None:
+        after_commit(result)
+    if done is not None:
+        flash(done, "success")
+    return redirect(redirect_to)

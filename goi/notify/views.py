@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from goi.accounts.forms import ActionForm
+from goi.core.forms import ActionForm, run_button_action
 from goi.core.pagination import paginate
 from goi.core.policy import AUTHENTICATED, route
 from goi.core.redirects import safe_next
@@ -33,22 +33,19 @@ def mark_read(notification_id: int):
     # Someone else's notification is as absent as a missing one.
     if notification is None or notification.user_id != current_user.id:
         abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    services.mark_read(current_user._get_current_object(), notification)
-    db.session.commit()
-    target = safe_next(request.form.get("next"))
-    return redirect(target or url_for("notify.index"))
+    return run_button_action(
+        lambda: services.mark_read(current_user._get_current_object(), notification),
+        redirect_to=safe_next(request.form.get("next")) or url_for("notify.index"),
+    )
 
 
 @route(bp, "/notifications/read-all", AUTHENTICATED, methods=["POST"])
 def mark_all_read():
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    services.mark_all_read(current_user._get_current_object())
-    db.session.commit()
-    flash(_("All notifications are marked read."), "success")
-    return redirect(url_for("notify.index"))
+    return run_button_action(
+        lambda: services.mark_all_read(current_user._get_current_object()),
+        redirect_to=url_for("notify.index"),
+        done=_("All notifications are marked read."),
+    )
 
 
 @route(bp, "/account/notifications", AUTHENTICATED, methods=["GET", "POST"])

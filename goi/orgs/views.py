@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from goi.accounts.forms import ActionForm
 from goi.core.errors import DomainError
+from goi.core.forms import ActionForm, run_button_action
 from goi.core.pagination import paginate
 from goi.core.policy import AUTHENTICATED, PUBLIC, Rule, route
 from goi.core.storage import UploadError, remove_upload, save_upload, send_upload
@@ -144,34 +144,23 @@ def change_role(slug: str, membership_id: int):
     organization = _organization_or_404(slug)
     membership = _membership_or_404(organization, membership_id)
     form = RoleForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.change_role(current_user._get_current_object(), membership, MemberRole(form.role.data))
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Role changed."), "success")
-    return redirect(url_for("orgs.members", slug=slug))
+    return run_button_action(
+        lambda: services.change_role(current_user._get_current_object(), membership, MemberRole(form.role.data)),
+        redirect_to=url_for("orgs.members", slug=slug),
+        done=_("Role changed."),
+        form=form,
+    )
 
 
 @route(bp, "/orgs/<slug>/members/<int:membership_id>/remove", ORG_MANAGER, methods=["POST"])
 def remove_member(slug: str, membership_id: int):
     organization = _organization_or_404(slug)
     membership = _membership_or_404(organization, membership_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        services.remove_member(current_user._get_current_object(), membership)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Member removed."), "success")
-    return redirect(url_for("orgs.members", slug=slug))
+    return run_button_action(
+        lambda: services.remove_member(current_user._get_current_object(), membership),
+        redirect_to=url_for("orgs.members", slug=slug),
+        done=_("Member removed."),
+    )
 
 
 @route(bp, "/orgs/<slug>/invitations/<int:invitation_id>/revoke", ORG_MANAGER, methods=["POST"])
@@ -180,40 +169,34 @@ def revoke_invitation(slug: str, invitation_id: int):
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.organization_id != organization.id:
         abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    services.revoke_invitation(current_user._get_current_object(), organization, invitation)
-    db.session.commit()
-    flash(_("Invitation withdrawn."), "success")
-    return redirect(url_for("orgs.members", slug=slug))
+    return run_button_action(
+        lambda: services.revoke_invitation(current_user._get_current_object(), organization, invitation),
+        redirect_to=url_for("orgs.members", slug=slug),
+        done=_("Invitation withdrawn."),
+    )
 
 
 @route(bp, "/orgs/<slug>/leave", ORG_MEMBER, methods=["POST"])
 def leave(slug: str):
     organization = _organization_or_404(slug)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        services.leave_organization(current_user._get_current_object(), organization)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("orgs.show", slug=slug))
-    db.session.commit()
-    flash(_("You left %(name)s.", name=organization.name), "success")
-    return redirect(url_for("orgs.mine"))
+    return run_button_action(
+        lambda: services.leave_organization(current_user._get_current_object(), organization),
+        redirect_to=url_for("orgs.mine"),
+        done=_("You left %(name)s.", name=organization.name),
+        redirect_on_error=url_for("orgs.show", slug=slug),
+    )
 
 
 @route(bp, "/orgs/<slug>/visibility", ORG_MEMBER, methods=["POST"])
 def visibility(slug: str):
     organization = _organization_or_404(slug)
     form = VisibilityForm()
-    if not form.validate_on_submit():
-        abort(400)
-    services.set_member_visibility(current_user._get_current_object(), organization, form.is_public.data)
-    db.session.commit()
-    flash(_("Saved."), "success")
-    return redirect(url_for("orgs.show", slug=slug))
+    return run_button_action(
+        lambda: services.set_member_visibility(current_user._get_current_object(), organization, form.is_public.data),
+        redirect_to=url_for("orgs.show", slug=slug),
+        done=_("Saved."),
+        form=form,
+    )
 
 
 @route(bp, "/account/organizations", AUTHENTICATED)

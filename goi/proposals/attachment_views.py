@@ -4,8 +4,8 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from goi.accounts.forms import ActionForm
 from goi.core.errors import DomainError
+from goi.core.forms import run_button_action
 from goi.core.policy import route
 from goi.core.storage import UploadError, remove_upload, send_upload
 from goi.extensions import db
@@ -51,15 +51,10 @@ def remove_attachment(proposal_id: int, attachment_id: int):
     item = db.session.get(ProposalAttachment, attachment_id)
     if item is None or item.proposal_id != proposal.id:
         abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        stored_name = attachments.remove_attachment(current_actor(), item)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("proposals.show", proposal_id=proposal.id))
-    db.session.commit()
-    remove_upload(stored_name)
-    flash(_("The file is removed."), "success")
-    return redirect(url_for("proposals.edit", proposal_id=proposal.id))
+    return run_button_action(
+        lambda: attachments.remove_attachment(current_actor(), item),
+        redirect_to=url_for("proposals.edit", proposal_id=proposal.id),
+        done=_("The file is removed."),
+        redirect_on_error=url_for("proposals.show", proposal_id=proposal.id),
+        after_commit=remove_upload,
+    )

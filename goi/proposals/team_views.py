@@ -4,8 +4,8 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from goi.accounts.forms import ActionForm
 from goi.core.errors import DomainError
+from goi.core.forms import ActionForm, run_button_action
 from goi.core.policy import AUTHENTICATED, route
 from goi.extensions import db
 from goi.orgs.models import Organization, OrgKind
@@ -75,17 +75,11 @@ def remove_partner(proposal_id: int, member_id: int):
     member = db.session.get(TeamMember, member_id)
     if member is None or member.proposal_id != proposal.id:
         abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        teams.remove_partner(current_actor(), member)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Partner removed."), "success")
-    return redirect(url_for("proposals.team", proposal_id=proposal.id))
+    return run_button_action(
+        lambda: teams.remove_partner(current_actor(), member),
+        redirect_to=url_for("proposals.team", proposal_id=proposal.id),
+        done=_("Partner removed."),
+    )
 
 
 @route(bp, "/team-invitations/<token>", AUTHENTICATED, methods=["GET", "POST"])

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from goi.accounts.forms import ActionForm
 from goi.challenges.models import Challenge
 from goi.challenges.permissions import (
     CHALLENGE_MANAGER,
@@ -18,6 +17,7 @@ from goi.challenges.permissions import (
 )
 from goi.core import clock
 from goi.core.errors import DomainError
+from goi.core.forms import ActionForm
 from goi.core.policy import AUTHENTICATED, route
 from goi.extensions import db
 from goi.orgs.models import Organization

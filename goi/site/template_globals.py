@@ -4,7 +4,6 @@ from flask import Flask, g
 from flask_babel import get_locale
 from flask_login import current_user
 
-from goi.accounts.forms import ActionForm
 from goi.accounts.permissions import can_view_profile
 from goi.challenges.lifecycle import status_label
 from goi.challenges.permissions import (
@@ -17,6 +16,7 @@ from goi.challenges.permissions import (
     is_challenge_owner,
 )
 from goi.core.clock import format_in_zone
+from goi.core.forms import ActionForm
 from goi.core.html import safe, safe_snippet
 from goi.data import regions, taxonomy
 from goi.notify.services import unread_count
