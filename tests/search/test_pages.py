@@ -131,3 +131,36 @@ def test_the_search_box_example_keeps_its_quotes_inside_the_attribute(client, la
     box = parser.inputs["search-q"]
     assert box["placeholder"] == example + 'banjir, waste, "air bersih", macet -tol'
     assert set(box) == {"class", "type", "id", "name", "value", "maxlength", "placeholder"}
+
+
+def _statements(client, url: str) -> int:
+    from sqlalchemy import event
+
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    client.get(url)  # warm-up: work done once per process or per day is not counted
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+@pytest.mark.parametrize(
+    "url", ["/search?q=banjir", "/search?q=banjir&type=challenge&sort=deadline", "/challenges?q=banjir"]
+)
+def test_search_pages_issue_as_many_queries_for_many_hits_as_for_few(client, people, url):
+    log_in(client, people["solver"])
+    for number in range(3):
+        make_challenge(people["city"], f"Pengendalian banjir kawasan {number}", sector="water")
+    db.session.commit()
+    few = _statements(client, url)
+    for number in range(3, 28):
+        make_challenge(people["city"], f"Pengendalian banjir kawasan {number}", sector="water")
+    db.session.commit()
+    assert client.get(url).get_data(as_text=True).count("Pengendalian banjir kawasan") >= 20
+    assert _statements(client, url) == few
