@@ -23,6 +23,29 @@ from goi.search.whoosh_queries import VocabularyCheck
 OPEN_ATTEMPTS = 20
 # Match sets (sorted docnums) of query terms and phrases kept per segment, most recently used first.
 MATCH_CACHE_SIZE = 4096
+# What one searcher generation keeps, most recently used first: match sets, facet codes, columns and vocabulary
+# checks; and the visibility sets of this many viewers (at 100,000 public documents one takes 0.8 MB).
+GENERATION_CACHE_SIZE = 2048
+VISIBILITY_CACHE_SIZE = 64
+
+
+class RecentCache(OrderedDict):
+    """A dict that keeps only its size most recently used entries."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        self.move_to_end(key)
+        return value
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
 
 
 class BoostedBM25F(scoring.BM25F):
@@ -58,15 +81,22 @@ class SearcherState:
     while their segment lives: a segment's documents never change, deletions only remove matches.
     """
 
-    def __init__(self, searcher, segment_cache: dict, match_cache: OrderedDict):
+    def __init__(self, searcher, segment_cache: dict, match_cache: "RecentCache"):
         self.searcher = searcher
         self.match_cache = match_cache
         leaf_searchers = searcher.leaf_searchers()
         self.leaves = [(sub.reader(), offset, _segment_key(sub.reader())) for sub, offset in leaf_searchers]
         self.leaf_searchers = [sub for sub, _offset in leaf_searchers]
         self.segment_cache = segment_cache
-        self.cache: dict = {}
-        self.vocabulary_cache: dict = {}
+        # Bounded: a searcher generation lives until the next write, which may be days on a quiet index, and the
+        # visibility set of every distinct viewer (one int64 per visible document) and the match set of every
+        # distinct query would pile up.
+        self.cache = RecentCache(GENERATION_CACHE_SIZE)
+        self.visibility = RecentCache(VISIBILITY_CACHE_SIZE)
+        self.vocabulary_cache = {
+            "nearest": RecentCache(GENERATION_CACHE_SIZE),
+            "known": RecentCache(GENERATION_CACHE_SIZE),
+        }
 
     def _per_segment(self, name, compute, matches: bool = False):
         """compute(reader, leaf searcher) per segment, kept while the segment lives. The match sets of query
@@ -75,13 +105,8 @@ class SearcherState:
         parts = []
         for (reader, offset, key), leaf in zip(self.leaves, self.leaf_searchers, strict=True):
             cache_key = (key, name)
-            if cache_key in cache:
-                if matches:
-                    cache.move_to_end(cache_key)
-            else:
+            if cache_key not in cache:
                 cache[cache_key] = compute(reader, leaf)
-                if matches and len(cache) > MATCH_CACHE_SIZE:
-                    cache.popitem(last=False)
             parts.append((cache[cache_key], offset))
         return parts
 
@@ -100,20 +125,21 @@ class SearcherState:
         delayed = self._delayed(principals)
         visible_delayed = tuple(docnum for docnum, moment in delayed if moment is not None and moment <= now)
         key = ("allowed", principals, visible_delayed, repr(restriction))
-        if key not in self.cache:
+        if key not in self.visibility:
             # direct is sorted and unique already (per segment, offsets ascending): no union unless needed.
             array = np.union1d(direct, np.array(visible_delayed, dtype=np.int64)) if visible_delayed else direct
             if restriction is not None:
                 array = np.intersect1d(array, self.docs(restriction), assume_unique=True)
-            self.cache[key] = _Allowed(array)
-        return self.cache[key]
+            self.visibility[key] = _Allowed(array)
+        return self.visibility[key]
 
     def _delayed(self, principals):
         key = ("delayed", principals)
-        if key not in self.cache:
+        if key not in self.visibility:
             docnums = self._term_docs(tuple(("delayed_principals", p) for p in principals))
-            self.cache[key] = [(int(d), self.searcher.stored_fields(int(d)).get("visible_from")) for d in docnums]
-        return self.cache[key]
+            moments = [(int(d), self.searcher.stored_fields(int(d)).get("visible_from")) for d in docnums]
+            self.visibility[key] = moments
+        return self.visibility[key]
 
     def docs(self, node) -> np.ndarray:
         """Sorted global docnums matching node (no scoring)."""
@@ -273,7 +299,7 @@ class _SharedSearcher:
         self.current = None
         self.state: SearcherState | None = None
         self.segment_cache: dict = {}
-        self.match_cache: OrderedDict = OrderedDict()
+        self.match_cache = RecentCache(MATCH_CACHE_SIZE)
 
     @contextmanager
     def searcher(self):

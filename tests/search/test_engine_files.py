@@ -156,3 +156,25 @@ def test_an_index_that_never_held_a_document_answers_every_kind_of_query(tmp_pat
     backend.index([_document(1, "Banjir rob di pesisir")])
     backend.remove(["challenge:1"])
     assert backend.query(SearchQuery(text="banjir", now=NOW)).total == 0
+
+
+def test_a_long_lived_searcher_keeps_a_bounded_cache_for_many_viewers_and_queries(tmp_path, monkeypatch):
+    monkeypatch.setattr(reading, "GENERATION_CACHE_SIZE", 8)
+    monkeypatch.setattr(reading, "VISIBILITY_CACHE_SIZE", 3)
+    backend = WhooshBackend(tmp_path / "index")
+    private = SearchDocument(
+        key="proposal:9", type="proposal", object_id=9, title="Usulan banjir tim", principals=("user:7",)
+    )
+    backend.index([_document(1, "Pengendalian banjir kota"), _document(2, "Pengelolaan sampah pasar"), private])
+
+    def ids(text: str, principals: tuple[str, ...]) -> list[int]:
+        found = backend.query(SearchQuery(text=text, principals=principals, now=NOW, per_page=50)).hits
+        return sorted(hit.object_id for hit in found)
+
+    before = (ids("banjir", ("public",)), ids("banjir", ("public", "user:7")))
+    for number in range(40):  # one generation (no write): forty viewers, forty different words
+        ids(f"banjir kata{number}", ("public", f"user:{100 + number}"))
+    state = reading._SHARED[(os.getpid(), str(backend.path))].state
+    assert len(state.cache) <= 8 and len(state.visibility) <= 3
+    assert all(len(cache) <= 8 for cache in state.vocabulary_cache.values())
+    assert (ids("banjir", ("public",)), ids("banjir", ("public", "user:7"))) == before == ([1], [1, 9])
