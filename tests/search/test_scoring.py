@@ -1,9 +1,9 @@
 """The numpy BM25F scorer (goi.search.scoring) against Whoosh's own full scoring, on the judged set.
 
 For every judged query the expanded query object is built exactly as WhooshBackend.query builds it, and the
-visible match set exactly as WhooshBackend._run computes it. The engine has no public hook for these steps, so
-this test uses its private helpers (_shared, _State.vocabulary/allowed/docs/column, _parse, _restriction,
-_terms_in, OR_GROUP) without editing goi/.
+visible match set exactly as WhooshBackend._run computes it, through the helpers those use
+(whoosh_reading.shared_searcher, SearcherState.vocabulary/allowed/docs/column, live_docs; whoosh_queries.parse,
+restriction, terms_in, OR_GROUP; whoosh_schema.naive).
 
 The numpy top 10 (scoring.top, as _scored_page calls it) is compared with Whoosh's own matchers scoring the
 same query object over the same match set with plain BM25F, every match collected with no block-quality skipping
