@@ -1,18 +1,24 @@
 """JSON endpoints under /api/v1."""
 
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from goi.core.policy import PUBLIC, route
 from goi.search import service
-from goi.search.forms import read_search_args
+from goi.search.forms import read_search_args, search_arg_errors
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @route(bp, "/search", PUBLIC)
 def search():
-    """Search everything the caller may see; odd parameters are ignored, an odd query is read as plain words."""
+    """Search everything the caller may see; an unknown parameter value is a 400 naming it, an odd query is read
+    as plain words."""
+    errors = search_arg_errors(request.args)
+    if errors:
+        message = _("Some parameters are not valid.")
+        return jsonify({"error": {"code": 400, "message": message, "fields": errors}}), 400
     args = read_search_args(request.args)
     results = service.search(current_user, args["text"], args["types"], args["filters"], args["sort"], args["page"])
     return jsonify(

@@ -1,5 +1,6 @@
-"""The search page's query string, validated: unknown values are dropped, never an error."""
+"""The search query string: the page drops unknown values (never an error); the API names them (a 400)."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from goi.data import regions, taxonomy
@@ -75,3 +76,27 @@ def read_search_args(args) -> dict:
     raw_page = args.get("page", "1")
     page = int(raw_page) if raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE else 1
     return {"text": text, "types": types, "filters": filters, "sort": sort, "page": page}
+
+
+def search_arg_errors(args) -> dict[str, str]:
+    """The parameters of a query string that read_search_args would drop, each with what is wrong (the API
+    refuses them; the query text itself is never refused: what the parser cannot read is taken as plain words)."""
+    errors = {}
+    unknown_types = [kind for kind in args.getlist("type") if kind not in DOCUMENT_TYPES]
+    if unknown_types:
+        errors["type"] = _(
+            "Unknown type: %(value)s. Use one of: %(choices)s.",
+            value=", ".join(unknown_types),
+            choices=", ".join(DOCUMENT_TYPES),
+        )
+    if "sort" in args and args.get("sort") not in SORTS:
+        errors["sort"] = _(
+            "Unknown sort: %(value)s. Use one of: %(choices)s.", value=args.get("sort"), choices=", ".join(SORTS)
+        )
+    raw_page = args.get("page", "1")
+    if not (raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE):
+        errors["page"] = _("The page must be a whole number from 1 to %(max)d.", max=MAX_PAGE)
+    for name in FACETS:
+        if name != "type" and name in args and not _valid_filter(name, args.get(name)):
+            errors[name] = _("Unknown value: %(value)s.", value=args.get(name))
+    return errors

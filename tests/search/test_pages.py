@@ -164,3 +164,22 @@ def test_search_pages_issue_as_many_queries_for_many_hits_as_for_few(client, peo
     db.session.commit()
     assert client.get(url).get_data(as_text=True).count("Pengendalian banjir kawasan") >= 20
     assert _statements(client, url) == few
+
+
+def test_the_api_names_each_parameter_it_cannot_use_and_searches_nothing(client, people):
+    _publish_examples(people)
+    client.set_cookie("goi_lang", "en")
+    query = "q=banjir&type=challenge&type=secret&sort=bogus&page=abc&province=99&sector=water"
+    response = client.get(f"/api/v1/search?{query}")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == 400 and error["message"] == "Some parameters are not valid."
+    assert set(error["fields"]) == {"type", "sort", "page", "province"}
+    assert "secret" in error["fields"]["type"] and "challenge" in error["fields"]["type"]
+    assert "1 to 500" in error["fields"]["page"]
+    client.set_cookie("goi_lang", "id")
+    fields = client.get("/api/v1/search?q=banjir&page=0").get_json()["error"]["fields"]
+    assert fields == {"page": "Halaman harus berupa bilangan bulat dari 1 sampai 500."}
+    # Valid parameters, and any query text, are answered.
+    assert client.get("/api/v1/search?q=banjir&type=challenge&sort=deadline&page=2&province=33").status_code == 200
+    assert client.get("/api/v1/search", query_string={"q": '"(( AND -'}).status_code == 200
