@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -74,6 +74,8 @@ def search_url(**changes) -> str:
 def index():
     args = read_search_args(request.args)
     results = service.search(current_user, args["text"], args["types"], args["filters"], args["sort"], args["page"])
+    if args["page"] > 1 and not results.hits:
+        abort(404)  # past the last page, as the paginated lists answer
     return render_template(
         "search/index.html",
         args=args,

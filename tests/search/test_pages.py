@@ -183,3 +183,10 @@ def test_the_api_names_each_parameter_it_cannot_use_and_searches_nothing(client,
     # Valid parameters, and any query text, are answered.
     assert client.get("/api/v1/search?q=banjir&type=challenge&sort=deadline&page=2&province=33").status_code == 200
     assert client.get("/api/v1/search", query_string={"q": '"(( AND -'}).status_code == 200
+
+
+def test_a_page_past_the_last_is_not_found_as_in_the_lists(client, people):
+    _publish_examples(people)
+    assert 'data-type="challenge"' in client.get("/search?q=kota&page=1").get_data(as_text=True)
+    assert client.get("/search?q=kota&page=2").status_code == 404
+    assert client.get("/search?q=zzzqqq").status_code == 200  # no results on the first page is an answer
