@@ -164,6 +164,34 @@ def engine_search(backend, query: BenchQuery) -> list[int]:
     return [hit.object_id for hit in results.hits]
 
 
+KEYWORD_FILTER_QUERIES = ("banjir", "kemacetan lalu lintas", "sampah")
+
+
+def keyword_filter(backend) -> list[tuple[str, int, float, float]]:
+    """The challenge list's keyword filter: every matching challenge's id, ranked, through ranked_ids (one pass)
+    and, as the baseline, by paging through the hits 100 at a time (what it did before): (query, ids, ms, ms)."""
+    from goi.search.types import SearchQuery
+
+    measured = []
+    for text in KEYWORD_FILTER_QUERIES:
+        query = SearchQuery(text=text, principals=("public",), now=NOW, types=("challenge",), per_page=100)
+        backend.ranked_ids(query, limit=100_000)  # warm-up
+        started = time.perf_counter()
+        ids = backend.ranked_ids(query, limit=100_000)
+        one_pass = time.perf_counter() - started
+        started, paged = time.perf_counter(), []
+        while True:
+            results = backend.query(query)
+            paged.extend(hit.object_id for hit in results.hits)
+            if query.page >= results.pages:
+                break
+            query.page += 1
+        paging = time.perf_counter() - started
+        assert ids == paged, f"{text}: ranked_ids and the hit pages disagree"
+        measured.append((text, len(ids), one_pass * 1000, paging * 1000))
+    return measured
+
+
 # ---------------------------------------------------------------- commit to searchable, through the outbox
 
 
@@ -324,6 +352,10 @@ def main() -> None:
             label += f" type={','.join(query.types)}" if query.types else ""
             print(f"  {label:<42} {percentile(own, 0.95):7.1f} {percentile(base, 0.95):7.1f}"
                   f"   {engine_hits[query.text]:>3} / {fts_hits[query.text]:>3}")
+
+        for text, count, one_pass, paging in keyword_filter(backend):
+            rows.append((f"keyword filter {text!r} ({count:,} challenges): ranked_ids / paging",
+                         f"{one_pass:.0f} / {paging:.0f} ms = {one_pass / paging:.2f}x"))
 
         if not args.skip_freshness:
             connection.close()

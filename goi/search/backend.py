@@ -50,6 +50,11 @@ class SearchBackend(ABC):
         """The page of hits the query's principals may see, with facet counts over the whole result set."""
 
     @abstractmethod
+    def ranked_ids(self, query: SearchQuery, limit: int) -> list[int]:
+        """Object ids of the query's best `limit` matches its principals may see, in the query's order (no page,
+        no snippets, no facets: the challenge list's keyword filter)."""
+
+    @abstractmethod
     def keys(self) -> dict[str, str]:
         """Every indexed key with its document's fingerprint (for check)."""
 

@@ -113,15 +113,10 @@ def challenge_ids_matching(text: str, principals: tuple[str, ...] = ("public",))
         principals=tuple(principals),
         now=clock.now(),
         types=("challenge",),
-        per_page=MAX_PER_PAGE,
     )
-    ids: list[int] = []
-    while True:
-        results = backend().query(query)
-        ids.extend(hit.object_id for hit in results.hits)
-        if query.page >= results.pages or query.page >= MAX_PAGE:
-            return ids
-        query.page += 1
+    # Ranked in one pass without snippets or facets (page by page with hits took 1.5 s for 5,000 matching
+    # challenges in a 100,000-document index); as many as the search pages could ever show.
+    return backend().ranked_ids(query, limit=MAX_PER_PAGE * MAX_PAGE)
 
 
 def apply_pending() -> int:

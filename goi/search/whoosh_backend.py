@@ -218,27 +218,34 @@ class WhooshBackend(SearchBackend):
     # -- queries
 
     def query(self, search_query: SearchQuery) -> SearchResults:
-        shared = shared_searcher(self._index(), (os.getpid(), str(self.path)))
-        now = naive(search_query.now or datetime.now(UTC))
-        with shared.searcher() as (searcher, state):
-            text = (search_query.text or "").strip()
-            known = state.vocabulary(text)
-            sort = search_query.sort
-            if not terms_in(text):
-                parsed, sort = query.Every(), "newest" if sort == "relevance" else sort
-            else:
-                parsed = parse(text, OR_GROUP, known)
-            allowed = state.allowed(search_query.principals, now, restriction(search_query))
+        with self._searcher() as (searcher, state):
+            text, known, parsed, sort, allowed = _prepare(state, search_query)
             results = self._run(searcher, state, parsed, allowed, search_query, sort)
             results.suggestion = suggestion(text, known) if text else None
             return results
 
+    def ranked_ids(self, search_query: SearchQuery, limit: int) -> list[int]:
+        with self._searcher() as (searcher, state):
+            _text, _known, parsed, sort, allowed = _prepare(state, search_query)
+            matched = _visible(searcher, state, parsed, allowed)
+            if not len(matched) or limit < 1:
+                return []
+            if sort in ("deadline", "newest"):
+                docnums = [int(docnum) for docnum in matched[_sorted_order(state, matched, sort)[:limit]]]
+            else:
+                ranked = _scored_page(searcher, state, parsed, matched, allowed, limit)
+                docnums = [docnum for _score, docnum in ranked.top_n]
+            return [int(searcher.stored_fields(docnum)["object_id"]) for docnum in docnums]
+
+    @contextmanager
+    def _searcher(self):
+        with shared_searcher(self._index(), (os.getpid(), str(self.path))).searcher() as (searcher, state):
+            yield searcher, state
+
     def _run(self, searcher, state, parsed, allowed, search_query: SearchQuery, sort: str) -> SearchResults:
         page, per_page = search_query.page, search_query.per_page
         # Every match the viewer may see, unscored: the total and the facet counts.
-        matched = np.intersect1d(state.docs(parsed), allowed.array, assume_unique=True)
-        if searcher.reader().has_deletions():
-            matched = np.intersect1d(matched, live_docs(state), assume_unique=True)
+        matched = _visible(searcher, state, parsed, allowed)
         facet_counts = {}
         for name in FACETS:
             values, codes = state.facet(name)
@@ -252,9 +259,7 @@ class WhooshBackend(SearchBackend):
             limit = page * per_page
             if sort in ("deadline", "newest"):
                 # Sorted pages need no scores: the page's documents straight from the sort column.
-                column = state.column("deadline_sort" if sort == "deadline" else "created_sort")[matched]
-                # Ties as Whoosh's sort left them: index order, reversed for "newest" (the later write first).
-                order = np.lexsort((-matched, -column) if sort == "newest" else (matched, column))[:limit]
+                order = _sorted_order(state, matched, sort)[:limit]
                 found = Results(searcher, parsed, [(None, int(docnum)) for docnum in matched[order]])
             else:
                 found = _scored_page(searcher, state, parsed, matched, allowed, limit)
@@ -263,6 +268,35 @@ class WhooshBackend(SearchBackend):
             found.order = highlight.SCORE
             hits = [_hit(result) for result in found[(page - 1) * per_page : limit]]
         return SearchResults(total=len(matched), hits=hits, facets=facet_counts, page=page, per_page=per_page)
+
+
+def _prepare(state, search_query: SearchQuery):
+    """The query text, its vocabulary check, the expanded query, the sort it gets, and the viewer's allowed set."""
+    text = (search_query.text or "").strip()
+    known = state.vocabulary(text)
+    sort = search_query.sort
+    if not terms_in(text):
+        parsed, sort = query.Every(), "newest" if sort == "relevance" else sort
+    else:
+        parsed = parse(text, OR_GROUP, known)
+    now = naive(search_query.now or datetime.now(UTC))
+    allowed = state.allowed(search_query.principals, now, restriction(search_query))
+    return text, known, parsed, sort, allowed
+
+
+def _visible(searcher, state, parsed, allowed) -> np.ndarray:
+    """Sorted docnums of every live match the viewer may see (unscored)."""
+    matched = np.intersect1d(state.docs(parsed), allowed.array, assume_unique=True)
+    if searcher.reader().has_deletions():
+        matched = np.intersect1d(matched, live_docs(state), assume_unique=True)
+    return matched
+
+
+def _sorted_order(state, matched: np.ndarray, sort: str) -> np.ndarray:
+    """Positions in matched by deadline (soonest first) or newest first; no scores needed."""
+    column = state.column("deadline_sort" if sort == "deadline" else "created_sort")[matched]
+    # Ties as Whoosh's sort left them: index order, reversed for "newest" (the later write first).
+    return np.lexsort((-matched, -column) if sort == "newest" else (matched, column))
 
 
 def _scored_page(searcher, state, parsed, matched: np.ndarray, allowed, limit: int) -> Results:

@@ -174,3 +174,46 @@ def test_the_word_as_typed_ranks_ahead_of_its_glossary_equivalent(tmp_path, text
     ])
     hits = backend.query(SearchQuery(text=text)).hits
     assert [hit.object_id for hit in hits] == ([1, 2] if first == "id" else [2, 1])
+
+
+@pytest.mark.parametrize("sort", ["relevance", "deadline", "newest"])
+def test_ranked_ids_are_the_hit_pages_in_one_pass(tmp_path, sort):
+    """The challenge list's keyword filter asks for ranked ids at once: the same ids, in the same order, as
+    paging through the hits, with visibility and type applied."""
+    from datetime import UTC, datetime
+
+    from goi.search.types import SearchDocument, SearchQuery
+    from goi.search.whoosh_backend import WhooshBackend
+
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    words = ("banjir rob", "banjir kiriman", "genangan banjir", "sampah", "flood warning")
+    documents = [
+        SearchDocument(
+            key=f"challenge:{number}",
+            type="challenge",
+            object_id=number,
+            title=f"Tantangan {words[number % len(words)]} {number}",
+            summary="banjir " * (number % 4),
+            deadline=now + timedelta(days=(number * 7) % 40),
+            created_at=now - timedelta(hours=number),
+            principals=("public",) if number % 9 else ("user:1",),
+            boost=0.6 if number % 5 == 0 else 1.0,
+        )
+        for number in range(1, 90)
+    ]
+    documents.append(SearchDocument(key="organization:1", type="organization", object_id=1, title="Dinas banjir"))
+    backend = WhooshBackend(tmp_path / "index")
+    backend.index(documents)
+    for principals in (("public",), ("public", "user:1")):
+        query = SearchQuery(text="banjir", principals=principals, now=now, types=("challenge",), sort=sort, per_page=7)
+        paged = []
+        while True:
+            results = backend.query(query)
+            paged.extend(hit.object_id for hit in results.hits)
+            if query.page >= results.pages:
+                break
+            query.page += 1
+        assert len(paged) > 20
+        assert backend.ranked_ids(query, limit=1000) == paged
+        assert backend.ranked_ids(query, limit=5) == paged[:5]
+    assert backend.ranked_ids(SearchQuery(text="zzzqqq", now=now), limit=10) == []
