@@ -116,7 +116,7 @@ def import_command(path: Path) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def export_command(path: Path) -> None:
     """Write organizations and published challenges to a JSON file in the import format."""
-    from goi.challenges.exchange import export_file
+    from goi.challenges.export import export_file
 
     counts = export_file(path)
     click.echo(f"exported {counts['organizations']} organizations, {counts['challenges']} challenges to {path}")
