@@ -1,11 +1,10 @@
 """How a challenge is shown: the status it displays, the time left, and the labels and formats templates use."""
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from goi.challenges import queries
-from goi.challenges.forms import BUDGET_KIND_LABELS, OUTCOME_LABELS, SOLVER_KIND_LABELS
+from goi.challenges.forms import BUDGET_KIND_LABELS, OUTCOME_LABELS, SOLVER_KIND_LABELS, current_locale
 from goi.challenges.lifecycle import status_label
 from goi.challenges.models import Challenge, ChallengeStatus
 from goi.core import clock
@@ -34,10 +33,6 @@ def remaining_time(challenge: Challenge) -> dict | None:
 # --- template filter and globals (registered on the blueprint in goi.challenges.views) --------------------------------
 
 
-def _locale() -> str:
-    return str(get_locale() or taxonomy.DEFAULT_LOCALE)
-
-
 def format_rupiah(amount: int | None) -> str:
     """'Rp 1.500.000.000': Indonesian digit grouping."""
     if amount is None:
@@ -55,17 +50,17 @@ def challenge_status_key(challenge: Challenge) -> str:
 
 def sector_label(code: str | None) -> str:
     sector = taxonomy.sector(code or "")
-    return sector.label(_locale()) if sector else ""
+    return sector.label(current_locale()) if sector else ""
 
 
 def dimension_label(code: str | None) -> str:
     dimension = taxonomy.dimension(code or "")
-    return dimension.label(_locale()) if dimension else ""
+    return dimension.label(current_locale()) if dimension else ""
 
 
 def sdg_label(number: int) -> str:
     goal = taxonomy.sdg(number)
-    return f"{number}. {goal.label(_locale())}" if goal else str(number)
+    return f"{number}. {goal.label(current_locale())}" if goal else str(number)
 
 
 def challenge_region(challenge: Challenge) -> str:

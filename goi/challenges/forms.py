@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     DateTimeLocalField,
     FieldList,
     Form,
@@ -45,7 +44,7 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 TIMELINE_FIELDS = ("opens_at", "closes_at", "review_until", "decision_at")
 
 
-def _locale() -> str:
+def current_locale() -> str:
     return str(get_locale() or taxonomy.DEFAULT_LOCALE)
 
 
@@ -177,7 +176,7 @@ class ChallengeForm(CriteriaMixin, FlaskForm):
 
     def __init__(self, *args, co_owner_candidates: list[Organization] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        locale = _locale()
+        locale = current_locale()
         self.sector.choices = select_choices([("", _l("— choose —")), *taxonomy.sector_choices(locale)])
         self.dimension.choices = select_choices([("", _l("— not set —")), *taxonomy.dimension_choices(locale)])
         self.sdgs.choices = select_choices(taxonomy.sdg_choices(locale))
@@ -348,72 +347,3 @@ class DocumentForm(FlaskForm):
         validators=[FileRequired(_l("Choose a file."))],
         description=_l("PDF, Word, Excel, PowerPoint, OpenDocument, PNG or JPEG."),
     )
-
-
-BROWSE_STATUSES = {
-    "open": _l("Open"),
-    "closed": _l("Closed"),
-    "under_review": _l("Under review"),
-    "decided": _l("Decided"),
-    "archived": _l("Archived"),
-    "cancelled": _l("Cancelled"),
-}
-BROWSE_SORTS = {
-    "deadline": _l("Deadline soonest"),
-    "newest": _l("Newest"),
-    "budget": _l("Budget highest"),
-    "relevance": _l("Best match (with keywords)"),
-}
-
-
-class BrowseForm(Form):
-    """The filters of /challenges, read from the query string."""
-
-    q = StringField(_l("Keywords"), validators=[Optional(), Length(max=200)])
-    status = SelectField(_l("Status"), validators=[Optional()])
-    sector = SelectField(_l("Sector"), validators=[Optional()])
-    province = SelectField(_l("Province"), validators=[Optional()])
-    metro = SelectField(_l("Metropolitan area"), validators=[Optional()])
-    kind = SelectField(_l("Who may apply"), validators=[Optional()])
-    budget_min = IntegerField(_l("Budget from (Rp)"), validators=[Optional(), NumberRange(min=0, max=10**15)])
-    budget_max = IntegerField(_l("Budget up to (Rp)"), validators=[Optional(), NumberRange(min=0, max=10**15)])
-    closes_within = IntegerField(_l("Deadline within (days)"), validators=[Optional(), NumberRange(min=1, max=3650)])
-    closes_from = DateField(_l("Deadline from"), validators=[Optional()])
-    closes_until = DateField(_l("Deadline until"), validators=[Optional()])
-    sort = SelectField(_l("Sort by"), validators=[Optional()], default="deadline")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        locale = _locale()
-        everything = ("", _l("— all —"))
-        self.status.choices = select_choices([everything, *BROWSE_STATUSES.items()])
-        self.sector.choices = select_choices([everything, *taxonomy.sector_choices(locale)])
-        self.province.choices = select_choices([everything, *regions.province_choices()])
-        self.metro.choices = select_choices([everything, *((metro.code, metro.name) for metro in regions.metros())])
-        self.kind.choices = select_choices(
-            [everything, *((kind.value, label) for kind, label in SOLVER_KIND_LABELS.items())]
-        )
-        self.sort.choices = select_choices(BROWSE_SORTS.items())
-
-    def validated_filters(self) -> tuple[dict, list[str]]:
-        """The valid filters as a dict, and the labels of the ones ignored because their value was not valid."""
-        self.validate()
-        filters: dict = {}
-        ignored: list[str] = []
-        for name, field in self._fields.items():
-            if field.errors:
-                ignored.append(str(field.label.text))
-                continue
-            if field.data not in (None, "", []):
-                filters[name] = field.data
-        if "closes_from" in filters and "closes_until" in filters and filters["closes_from"] > filters["closes_until"]:
-            ignored.append(str(self.closes_until.label.text))
-            del filters["closes_until"]
-        if isinstance(filters.get("q"), str):
-            filters["q"] = " ".join(filters["q"].split()) or None
-            if not filters["q"]:
-                del filters["q"]
-        if filters.get("sort") == "relevance" and "q" not in filters:
-            del filters["sort"]
-        filters.setdefault("sort", "relevance" if "q" in filters else "deadline")
-        return filters, ignored

@@ -67,7 +67,7 @@ def _budget_conditions(low: int | None, high: int | None) -> list:
 
 
 def browse_query(filters: dict, matching_ids: list[int] | None = None) -> Select:
-    """Public challenges matching validated filters (see forms.BrowseForm), sorted, owner eager-loaded.
+    """Public challenges matching validated filters (see browse_form.BrowseForm), sorted, owner eager-loaded.
 
     matching_ids are the search engine's answer to the keywords, best first (None: no keywords).
     """

@@ -10,11 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from goi.challenges import display, lifecycle, queries, services
+from goi.challenges.browse_form import BROWSE_STATUSES, BrowseForm
 from goi.challenges.display import remaining_time
 from goi.challenges.following import is_following
 from goi.challenges.forms import (
-    BROWSE_STATUSES,
-    BrowseForm,
     CancelForm,
     ChallengeForm,
     DecideForm,
