@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask, g, request_started
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from config import TestConfig
 from goi import create_app
@@ -53,6 +54,22 @@ def csrf_token_from(html: str) -> str:
     match = CSRF_PATTERN.search(html)
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+def count_statements(client: FlaskClient, url: str) -> int:
+    """SQL statements a GET of url issues, after a warm-up GET (work done once per process or day not counted)."""
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    client.get(url)
+    event.listen(_db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", count)
+    return len(statements)
 
 
 def duplicate_ids(html: str) -> list[str]:

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from goi.core.policy import PUBLIC, route
 from goi.search import service
-from goi.search.forms import read_search_args, search_arg_errors
+from goi.search.forms import check_search_args
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -15,11 +15,10 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def search():
     """Search everything the caller may see; an unknown parameter value is a 400 naming it, an odd query is read
     as plain words."""
-    errors = search_arg_errors(request.args)
+    args, errors = check_search_args(request.args)
     if errors:
         message = _("Some parameters are not valid.")
         return jsonify({"error": {"code": 400, "message": message, "fields": errors}}), 400
-    args = read_search_args(request.args)
     results = service.search(current_user, args["text"], args["types"], args["filters"], args["sort"], args["page"])
     return jsonify(
         {

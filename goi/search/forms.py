@@ -64,39 +64,41 @@ def _valid_filter(name: str, value: str) -> bool:
 
 
 def read_search_args(args) -> dict:
-    """q, types, filters, sort and page from a query string; what is not valid is left out."""
-    text = " ".join((args.get("q") or "").split())[:MAX_QUERY_LENGTH]
-    types = tuple(dict.fromkeys(t for t in args.getlist("type") if t in DOCUMENT_TYPES))
-    filters = {
-        name: args.get(name)
-        for name in FACETS
-        if name != "type" and args.get(name) and _valid_filter(name, args.get(name))
-    }
-    sort = args.get("sort") if args.get("sort") in SORTS else "relevance"
-    raw_page = args.get("page", "1")
-    page = int(raw_page) if raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE else 1
-    return {"text": text, "types": types, "filters": filters, "sort": sort, "page": page}
+    """q, types, filters, sort and page from a query string; what is not valid is left out (the search page)."""
+    return check_search_args(args)[0]
 
 
-def search_arg_errors(args) -> dict[str, str]:
-    """The parameters of a query string that read_search_args would drop, each with what is wrong (the API
-    refuses them; the query text itself is never refused: what the parser cannot read is taken as plain words)."""
+def check_search_args(args) -> tuple[dict, dict[str, str]]:
+    """The query string read once: the values read_search_args gives, and each parameter it left out with what is
+    wrong (the API refuses those; the query text is never refused: what the parser cannot read is taken as plain
+    words)."""
     errors = {}
-    unknown_types = [kind for kind in args.getlist("type") if kind not in DOCUMENT_TYPES]
+    text = " ".join((args.get("q") or "").split())[:MAX_QUERY_LENGTH]
+    given_types = args.getlist("type")
+    types = tuple(dict.fromkeys(kind for kind in given_types if kind in DOCUMENT_TYPES))
+    unknown_types = [kind for kind in given_types if kind not in DOCUMENT_TYPES]
     if unknown_types:
         errors["type"] = _(
             "Unknown type: %(value)s. Use one of: %(choices)s.",
             value=", ".join(unknown_types),
             choices=", ".join(DOCUMENT_TYPES),
         )
-    if "sort" in args and args.get("sort") not in SORTS:
-        errors["sort"] = _(
-            "Unknown sort: %(value)s. Use one of: %(choices)s.", value=args.get("sort"), choices=", ".join(SORTS)
-        )
-    raw_page = args.get("page", "1")
-    if not (raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE):
-        errors["page"] = _("The page must be a whole number from 1 to %(max)d.", max=MAX_PAGE)
+    filters = {}
     for name in FACETS:
-        if name != "type" and name in args and not _valid_filter(name, args.get(name)):
+        if name == "type" or name not in args:
+            continue
+        if _valid_filter(name, args.get(name)):
+            filters[name] = args.get(name)
+        else:
             errors[name] = _("Unknown value: %(value)s.", value=args.get(name))
-    return errors
+    sort = args.get("sort", "relevance")
+    if sort not in SORTS:
+        errors["sort"] = _("Unknown sort: %(value)s. Use one of: %(choices)s.", value=sort, choices=", ".join(SORTS))
+        sort = "relevance"
+    raw_page = args.get("page", "1")
+    if raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE:
+        page = int(raw_page)
+    else:
+        errors["page"] = _("The page must be a whole number from 1 to %(max)d.", max=MAX_PAGE)
+        page = 1
+    return {"text": text, "types": types, "filters": filters, "sort": sort, "page": page}, errors

@@ -11,7 +11,6 @@ several words scores each word's raw weight (Whoosh's constant-score expansion).
 then scores with Whoosh's own matchers.
 """
 
-from collections import OrderedDict
 from math import log
 
 import numpy as np
@@ -19,6 +18,8 @@ from whoosh import query
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
+
+from goi.search.whoosh_reading import RecentCache
 
 K1 = 1.2
 B = 0.75
@@ -145,16 +146,13 @@ class Scorer:
             else [(None, offset) for _reader, offset, _key in self.state.leaves]
         )
         for (reader, offset, key), (segment_lengths, _offset) in zip(self.state.leaves, lengths, strict=True):
-            cache = self.state.segment_cache.setdefault((key, "scored-postings"), OrderedDict())
+            cache = self.state.segment_cache.get((key, "scored-postings"))
+            if cache is None:
+                cache = self.state.segment_cache[(key, "scored-postings")] = RecentCache(POSTINGS_CACHE)
             term = (fieldname, btext)
-            postings = cache.get(term)
-            if postings is None:
-                postings = cache[term] = segment_postings(reader, fieldname, btext)
-                while len(cache) > POSTINGS_CACHE:
-                    cache.popitem(last=False)
-            else:
-                cache.move_to_end(term)
-            yield postings, offset, segment_lengths
+            if term not in cache:
+                cache[term] = segment_postings(reader, fieldname, btext)
+            yield cache[term], offset, segment_lengths
 
     # -- nodes
 

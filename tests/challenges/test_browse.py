@@ -4,13 +4,13 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from goi.challenges.models import ChallengeStatus
 from goi.extensions import db
 from goi.orgs.models import MemberRole, OrgKind
 from tests import factories
 from tests.challenges import NOW, make_challenge
+from tests.conftest import count_statements
 
 ROW = re.compile(r'data-challenge="([^"]+)"')
 
@@ -155,19 +155,7 @@ def test_pagination(client, palembang):
 
 
 def _count_queries(client, query: str = "") -> int:
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = db.engine
-    client.get(f"/challenges{query}")  # warm-up: work done once per process or per day is not counted
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(f"/challenges{query}").status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
+    return count_statements(client, f"/challenges{query}")
 
 
 def test_the_number_of_queries_does_not_grow_with_the_challenges(client, palembang):

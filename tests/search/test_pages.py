@@ -7,7 +7,7 @@ import pytest
 
 from goi.challenges.models import ChallengeStatus
 from goi.extensions import db
-from tests.conftest import log_in
+from tests.conftest import count_statements, log_in
 from tests.search.conftest import make_challenge
 
 
@@ -133,23 +133,6 @@ def test_the_search_box_example_keeps_its_quotes_inside_the_attribute(client, la
     assert set(box) == {"class", "type", "id", "name", "value", "maxlength", "placeholder"}
 
 
-def _statements(client, url: str) -> int:
-    from sqlalchemy import event
-
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    client.get(url)  # warm-up: work done once per process or per day is not counted
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 @pytest.mark.parametrize(
     "url", ["/search?q=banjir", "/search?q=banjir&type=challenge&sort=deadline", "/challenges?q=banjir"]
 )
@@ -158,12 +141,12 @@ def test_search_pages_issue_as_many_queries_for_many_hits_as_for_few(client, peo
     for number in range(3):
         make_challenge(people["city"], f"Pengendalian banjir kawasan {number}", sector="water")
     db.session.commit()
-    few = _statements(client, url)
+    few = count_statements(client, url)
     for number in range(3, 28):
         make_challenge(people["city"], f"Pengendalian banjir kawasan {number}", sector="water")
     db.session.commit()
     assert client.get(url).get_data(as_text=True).count("Pengendalian banjir kawasan") >= 20
-    assert _statements(client, url) == few
+    assert count_statements(client, url) == few
 
 
 def test_the_api_names_each_parameter_it_cannot_use_and_searches_nothing(client, people):
