@@ -74,6 +74,11 @@ class Config:
     SEARCH_SYNC_ON_COMMIT = _env_bool("SEARCH_SYNC_ON_COMMIT", True)
     SEARCH_LOCK_TIMEOUT = float(_env("SEARCH_LOCK_TIMEOUT", "1.0"))
 
+    # How often a process re-reads the next challenge deadline (another process may have moved it).
+    DEADLINE_REFRESH_SECONDS = _env_int("DEADLINE_REFRESH_SECONDS", 60)
+    # A write in a transaction begun to read raises instead of being logged (goi.core.transactions).
+    GUARD_READ_TRANSACTIONS = False
+
     # werkzeug's scrypt at its default cost (N=2**15, r=8, p=1).
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a hash method name)
     EMAIL_TOKEN_MAX_AGE = _env_int("EMAIL_TOKEN_MAX_AGE", 3 * 24 * 3600)
@@ -107,6 +112,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_LOG_ONLY = False
     WTF_CSRF_ENABLED = True
+    GUARD_READ_TRANSACTIONS = True
     # Still scrypt, at a cost that keeps the suite fast; production keeps the default cost.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 (a hash method name)
     BASE_URL = "http://localhost"

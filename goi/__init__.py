@@ -67,7 +67,7 @@ def _tune_sqlite(app: Flask) -> None:
     options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     connect_args = options["connect_args"] = dict(options.get("connect_args") or {})
     connect_args.setdefault("timeout", 15)
-    # pysqlite's own transaction handling is turned off so that BEGIN IMMEDIATE below takes effect.
+    # pysqlite's own transaction handling is turned off so that goi.core.transactions issues each BEGIN.
     connect_args.setdefault("isolation_level", None)
     connect_args.setdefault("check_same_thread", False)
 
@@ -82,13 +82,6 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin_immediate(connection) -> None:
-    # Writers queue at BEGIN instead of failing later with "database is locked".
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def register_blueprints(app: Flask) -> None:
@@ -131,6 +124,8 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from goi.accounts.session import load_user
+    from goi.challenges.deadlines import register_deadline_listeners
+    from goi.core import transactions
     from goi.core.policy import enforce_policy
     from goi.core.security import register_security_headers
     from goi.notify.handlers import connect_handlers
@@ -140,6 +135,8 @@ def register_request_hooks(app: Flask) -> None:
     login_manager.user_loader(load_user)
     connect_handlers()
     register_outbox_listeners()
+    transactions.init_app(app)
+    register_deadline_listeners()
     app.before_request(enforce_policy)
     app.before_request(run_due_work)
     register_security_headers(app)

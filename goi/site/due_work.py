@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app, request
 
-from goi.challenges.lifecycle import close_expired_challenges
+from goi.challenges.deadlines import close_if_due
 from goi.core import clock
 from goi.core.mail import send_pending
-from goi.extensions import db
+from goi.core.transactions import write_transaction
 from goi.notify.handlers import send_deadline_reminders
 from goi.notify.services import send_digests
 
@@ -18,15 +18,19 @@ _last_reminders: dict[int, datetime] = {}
 
 
 def run_due_work() -> None:
-    """before_request: close challenges past their deadline; now and then, send due reminders and digests."""
+    """before_request: close challenges past their deadline; now and then, send due reminders and digests.
+
+    Each piece that writes runs in a write transaction of its own, so a reading request takes the write lock only
+    when there is something to write; when nothing is due, this issues no SQL.
+    """
     if request.endpoint == "static":
         return
     if current_app.config["MAIL_LOG_ONLY"]:
         # Development: what the last request queued is written to the log at once (no mail command to run).
-        send_pending()
-    # A deadline passes by the clock, not by a cron job: every request settles it first.
-    if close_expired_challenges():
-        db.session.commit()
+        with write_transaction():
+            send_pending()
+    # A deadline passes by the clock, not by a cron job: the first request after it settles it.
+    close_if_due()
     if not current_app.config.get("REMINDERS_ON_REQUEST", True):
         return
     now = clock.now()
@@ -36,8 +40,7 @@ def run_due_work() -> None:
         if last is not None and now - last < REMINDER_INTERVAL:
             return
         _last_reminders[key] = now
-    if send_deadline_reminders():
-        db.session.commit()
-    # Digests go out once a day per user; running this often only finds who is due.
-    if send_digests():
-        db.session.commit()
+    with write_transaction():
+        send_deadline_reminders()
+        # Digests go out once a day per user; running this often only finds who is due.
+        send_digests()
