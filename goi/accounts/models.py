@@ -15,6 +15,12 @@ from goi.extensions import db
 PASSWORD_METHOD = "scrypt"  # noqa: S105 (a hash method name, not a password)
 
 
+def hash_password(password: str) -> str:
+    """The stored form of a password (slow on purpose: run it outside a write transaction)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", PASSWORD_METHOD) if has_app_context() else PASSWORD_METHOD
+    return generate_password_hash(password, method=method)
+
+
 class User(UserMixin, db.Model):
     """A person with a login; the profile is shown publicly only when they choose."""
 
@@ -43,10 +49,7 @@ class User(UserMixin, db.Model):
     is_public_profile: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
 
     def set_password(self, password: str) -> None:
-        method = (
-            current_app.config.get("PASSWORD_HASH_METHOD", PASSWORD_METHOD) if has_app_context() else PASSWORD_METHOD
-        )
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

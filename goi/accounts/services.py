@@ -6,8 +6,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from goi.accounts.models import User
-from goi.core import audit, clock
+from goi.accounts.models import User, hash_password
+from goi.core import audit, clock, transactions
 from goi.core.errors import DomainError
 from goi.core.html import render_markdown
 from goi.core.links import absolute_url
@@ -39,15 +39,19 @@ def password_problem(password: str) -> str | None:
     return None
 
 
-def register_user(name: str, email: str, password: str, locale: str) -> User:
-    """Create an unconfirmed account and queue the confirmation email."""
+def _refuse_taken_email(email: str) -> None:
     if find_user_by_email(email) is not None:
         raise DomainError(_("An account with this email address already exists."), field="email")
-    problem = password_problem(password)
-    if problem:
-        raise DomainError(problem, field="password")
-    user = User(name=name.strip(), email=normalize_email(email), locale=locale)
-    user.set_password(password)
+
+
+def register_user(name: str, email: str, password: str, locale: str) -> User:
+    """Create an unconfirmed account and queue the confirmation email."""
+    with transactions.reading():  # the checks and the slow hash hold no write lock
+        _refuse_taken_email(email)
+        password_hash = _new_password_hash(password)
+    # Again in the write transaction, where the answer holds until the commit.
+    _refuse_taken_email(email)
+    user = User(name=name.strip(), email=normalize_email(email), locale=locale, password_hash=password_hash)
     db.session.add(user)
     db.session.flush()
     send_confirmation(user)
@@ -88,8 +92,10 @@ def record_failed_login(email: str, user: User | None) -> None:
 
 def authenticate(email: str, password: str) -> User:
     """The active user with these credentials; a failure is logged and raised."""
-    user = find_user_by_email(email)
-    if user is None or not user.check_password(password) or user.is_disabled:
+    with transactions.reading():  # the slow password check holds no write lock
+        user = find_user_by_email(email)
+        accepted = user is not None and user.check_password(password) and not user.is_disabled
+    if not accepted:
         record_failed_login(email, user)
         raise DomainError(_("The email address or password is not correct."))
     if not user.is_confirmed:
@@ -140,28 +146,44 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def reset_password(token: str, password: str) -> User:
-    user = user_for_reset_token(token)
-    if user is None:
-        raise DomainError(_("This reset link is invalid or has expired."))
-    _store_new_password(user, password)
+    with transactions.reading():  # the checks and the slow hash hold no write lock
+        _reset_user_or_refuse(token)
+        password_hash = _new_password_hash(password)
+    # Again in the write transaction: a link works once, even when two requests use it at the same time.
+    user = _reset_user_or_refuse(token)
+    _store_password_hash(user, password_hash)
     # Receiving the link proves the address.
     user.email_confirmed_at = user.email_confirmed_at or clock.now()
     audit.record("auth.password_reset", actor_id=user.id, object_type="user", object_id=user.id)
     return user
 
 
+def _reset_user_or_refuse(token: str) -> User:
+    user = user_for_reset_token(token)
+    if user is None:
+        raise DomainError(_("This reset link is invalid or has expired."))
+    return user
+
+
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    if not user.check_password(current_password):
-        raise DomainError(_("The current password is not correct."), field="current_password")
-    _store_new_password(user, new_password)
+    with transactions.reading():  # both slow hashes hold no write lock
+        if not user.check_password(current_password):
+            raise DomainError(_("The current password is not correct."), field="current_password")
+        password_hash = _new_password_hash(new_password)
+    _store_password_hash(user, password_hash)
     audit.record("auth.password_changed", actor_id=user.id, object_type="user", object_id=user.id)
 
 
-def _store_new_password(user: User, password: str) -> None:
+def _new_password_hash(password: str) -> str:
+    """The hash of an acceptable new password; a refused one raises."""
     problem = password_problem(password)
     if problem:
         raise DomainError(problem, field="password")
-    user.set_password(password)
+    return hash_password(password)
+
+
+def _store_password_hash(user: User, password_hash: str) -> None:
+    user.password_hash = password_hash
     end_all_sessions(user)
 
 

@@ -9,6 +9,7 @@ from goi.challenges.forms import DocumentForm
 from goi.challenges.models import Challenge, ChallengeDocument
 from goi.challenges.permissions import CHALLENGE_MANAGER, visible_challenge_or_404
 from goi.challenges.views import bp, current_actor, render_show, show_form_error
+from goi.core import transactions
 from goi.core.errors import DomainError
 from goi.core.forms import run_button_action
 from goi.core.policy import PUBLIC, route
@@ -29,7 +30,8 @@ def upload_document(slug: str):
     form = DocumentForm()
     if form.validate_on_submit():
         try:
-            stored = save_upload(form.document.data, allowed=DOCUMENT_TYPES)
+            with transactions.reading():  # the content check holds no write lock
+                stored = save_upload(form.document.data, allowed=DOCUMENT_TYPES)
         except UploadError as error:
             form.document.errors = [*form.document.errors, str(error)]
         else:

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from goi.accounts.models import User
-from goi.core import audit
+from goi.core import audit, transactions
 from goi.core.errors import DomainError
 from goi.core.storage import DOCUMENT_TYPES, remove_upload, save_upload, upload_root
 from goi.extensions import db
@@ -34,16 +34,23 @@ def add_attachment(user: User, proposal: Proposal, upload: FileStorage) -> Propo
     """Store a checked file (type by content, per-file and per-proposal size) and attach it."""
     require_lead(user, proposal)
     require_open(proposal)
-    stored = save_upload(upload, allowed=DOCUMENT_TYPES)  # raises UploadError; nothing is kept then
-    used = sum(attachment.size for attachment in proposal.attachments)
-    limit = proposal_max_bytes()
-    if used + stored.size > limit:
+    with transactions.reading():  # the content check and the hash hold no write lock
+        stored = save_upload(upload, allowed=DOCUMENT_TYPES)  # raises UploadError; nothing is kept then
+        sha256 = _file_sha256(stored.stored_name)
+    # Checked again in the write transaction, where the answers hold until the commit.
+    try:
+        require_open(proposal)
+        used = sum(attachment.size for attachment in proposal.attachments)
+        limit = proposal_max_bytes()
+        if used + stored.size > limit:
+            raise DomainError(
+                _("The attachments of a proposal may total at most %(size)s MB.", size=limit // (1024 * 1024)),
+                field="file",
+            )
+    except DomainError:
         remove_upload(stored.stored_name)
-        raise DomainError(
-            _("The attachments of a proposal may total at most %(size)s MB.", size=limit // (1024 * 1024)),
-            field="file",
-        )
-    attachment = ProposalAttachment.for_upload(stored, user.id, sha256=_file_sha256(stored.stored_name))
+        raise
+    attachment = ProposalAttachment.for_upload(stored, user.id, sha256=sha256)
     proposal.attachments.append(attachment)
     db.session.flush()
     audit.record(
