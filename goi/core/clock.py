@@ -1,19 +1,44 @@
-"""The one clock of the application, which tests can move."""
+"""The one clock of the application, which tests can move; a request reads it once."""
 
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import has_request_context, request
+
 _offset = timedelta(0)
 _frozen: datetime | None = None
+# The request's reading, kept in its WSGI environ (which lives exactly as long as the request).
+_READING = "goi.clock.reading"
 
 ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 
+def system_time() -> datetime:
+    """The machine's clock (tests replace it to let time pass within a request)."""
+    return datetime.now(UTC)
+
+
 def now() -> datetime:
-    """The current time, aware, in UTC."""
+    """The current time, aware, in UTC; within a request, the time of its first reading.
+
+    One reading per request: the deadline a request checks and every timestamp it stores are the same moment.
+    freeze() and shift() take effect at once, within a request too.
+    """
+    if not has_request_context():
+        return _read()
+    setting = (_frozen, _offset)
+    kept = request.environ.get(_READING)
+    if kept is not None and kept[0] == setting:
+        return kept[1]
+    reading = _read()
+    request.environ[_READING] = (setting, reading)
+    return reading
+
+
+def _read() -> datetime:
     if _frozen is not None:
         return _frozen
-    return datetime.now(UTC) + _offset
+    return system_time() + _offset
 
 
 def freeze(moment: datetime | None) -> None:
