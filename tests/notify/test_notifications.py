@@ -281,7 +281,7 @@ def _submitted_proposal(db, world, challenge):
 def test_submission_receipt_goes_to_the_team_only_with_time_and_hash(app, db, world, challenge):
     follower = make_user(email="competitor@example.id")
     challenge_following.follow(follower, challenge)
-    with app.test_request_context("/"):
+    with app.test_request_context("/", method="POST"):
         lead, proposal, version = _submitted_proposal(db, world, challenge)
     receipts = _mails(db, lead, "notify_proposal_submitted")
     assert len(receipts) == 1
@@ -302,7 +302,7 @@ def test_withdrawal_tells_the_partners_not_the_lead(app, db, world, challenge):
     from goi.proposals import services as proposal_services
     from goi.proposals.models import TeamMember, TeamMemberStatus, TeamRole
 
-    with app.test_request_context("/"):
+    with app.test_request_context("/", method="POST"):
         lead, proposal, _version = _submitted_proposal(db, world, challenge)
         partner = make_user(email="partner@example.id")
         db.session.add(
