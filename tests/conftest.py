@@ -79,11 +79,21 @@ def duplicate_ids(html: str) -> list[str]:
 
 
 def post_form(client: FlaskClient, url: str, data: dict | None = None, page: str | None = None, **kwargs):
-    """POST like a browser: fetch the page that holds the form, then send its CSRF token back."""
-    html = client.get(page or url).get_data(as_text=True)
+    """POST like a browser: fetch the page that holds the form, then send its CSRF token back, the page as Referer."""
+    page = page or url
     payload = dict(data or {})
-    payload["csrf_token"] = csrf_token_from(html)
+    payload["csrf_token"] = session_csrf_token(client, page)
+    kwargs.setdefault("headers", {}).setdefault("Referer", f"http://localhost{page}")
     return client.post(url, data=payload, **kwargs)
+
+
+def session_csrf_token(client: FlaskClient, page: str = "/") -> str:
+    """The CSRF token of the client's session, from page; or from the login form when page carries none (an
+    anonymous visitor's public pages start no session, so that they can be cached)."""
+    html = client.get(page).get_data(as_text=True)
+    if CSRF_PATTERN.search(html) is None:
+        html = client.get("/login").get_data(as_text=True)
+    return csrf_token_from(html)
 
 
 @pytest.fixture

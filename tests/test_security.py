@@ -76,9 +76,8 @@ def assert_security_headers(response) -> None:
     assert csp.get("base-uri") == "'none'"
     assert csp.get("frame-ancestors") == "'none'"
     script_src = csp.get("script-src", "")
-    assert "'unsafe-inline'" not in script_src
-    assert "'unsafe-eval'" not in script_src
-    assert re.search(r"'nonce-[A-Za-z0-9_-]{16,}'", script_src), script_src
+    # No nonce: a page served from the cache carries the same policy as the page it was made from.
+    assert script_src == "'self'", script_src
     assert response.headers.get("X-Content-Type-Options") == "nosniff"
     assert response.headers.get("Referrer-Policy") == "strict-origin-when-cross-origin"
 
@@ -95,10 +94,10 @@ def test_headers_on_page_redirect_404_and_500(boom_app, world):
         assert "Strict-Transport-Security" not in response.headers
 
 
-def test_each_response_gets_its_own_nonce(client, world):
-    first = _csp(client.get("/"))["script-src"]
-    second = _csp(client.get("/"))["script-src"]
-    assert first != second
+def test_the_policy_is_the_same_for_every_response(client, world):
+    first = client.get("/").headers["Content-Security-Policy"]
+    second = client.get("/challenges").headers["Content-Security-Policy"]
+    assert first == second
 
 
 def test_hsts_only_over_https(client, world):
@@ -124,7 +123,7 @@ class _ScriptCollector(HTMLParser):
                 self.event_handlers.append((tag, name))
 
 
-def test_no_inline_script_without_the_nonce(boom_app, world):
+def test_no_inline_script(boom_app, world):
     client = fresh_client(boom_app)
     users = world["users"]
     pages = {
@@ -142,11 +141,10 @@ def test_no_inline_script_without_the_nonce(boom_app, world):
         for url in urls:
             response = client.get(url)
             assert response.status_code in (200, 404, 500), (url, response.status_code)
-            nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
             collector = _ScriptCollector()
             collector.feed(response.get_data(as_text=True))
-            for attrs in collector.inline_scripts:
-                assert attrs.get("nonce") == nonce, f"inline <script> without this response's nonce on {url}"
+            # The policy allows scripts from this site's files only: an inline script would not run.
+            assert collector.inline_scripts == [], f"inline <script> on {url}"
             assert collector.event_handlers == [], f"inline event handlers on {url}: {collector.event_handlers}"
             checked += 1
     assert checked == sum(len(urls) for urls in pages.values())

@@ -65,18 +65,20 @@ def render_show(challenge: Challenge, status: int = 200, **forms):
     user = current_user
     moves = lifecycle.TRANSITIONS[challenge.status]
     question_form = forms.get("question_form") or (QuestionForm() if can_ask_question(user, challenge) else None)
+    can_manage = can_manage_challenge(user, challenge)
+    # Forms only for who can use them: a form's CSRF token starts a session, and an anonymous page must not.
     return (
         render_template(
             "challenges/show.html",
             challenge=challenge,
             co_owners=queries.co_owner_organizations(challenge),
-            can_manage=can_manage_challenge(user, challenge),
+            can_manage=can_manage,
             moves=moves,
             public_questions=queries.public_questions(challenge),
             my_questions=queries.questions_of(user, challenge),
             question_form=question_form,
-            document_form=forms.get("document_form") or DocumentForm(),
-            decide_form=DecideForm(),
+            document_form=forms.get("document_form") or (DocumentForm() if can_manage else None),
+            decide_form=DecideForm() if can_manage else None,
             following=is_following(user, challenge),
             remaining=remaining_time(challenge),
         ),

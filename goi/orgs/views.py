@@ -85,7 +85,6 @@ def show(slug: str):
         organization=organization,
         members=services.public_members(organization),
         membership=membership_of(current_user, organization),
-        action_form=ActionForm(),
     )
 
 

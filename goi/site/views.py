@@ -9,7 +9,8 @@ from goi.accounts.models import User
 from goi.accounts.permissions import can_view_profile
 from goi.core.policy import PUBLIC, route
 from goi.core.redirects import redirect_next
-from goi.extensions import db
+from goi.core.security import is_from_this_site
+from goi.extensions import csrf, db
 from goi.orgs.models import Organization, OrgKind
 from goi.orgs.services import public_memberships_of
 from goi.site.locale import LOCALE_COOKIE
@@ -29,8 +30,15 @@ def home():
 
 
 @route(bp, "/language", PUBLIC, methods=["POST"])
+@csrf.exempt
 def set_language():
-    # CSRF is checked by CSRFProtect before this runs.
+    # An anonymous visitor's form carries no CSRF token (its page may come from the page cache, and a token would
+    # start a session): the request must come from a page of this site. A user's form carries the token.
+    if current_user.is_authenticated:
+        if current_app.config.get("WTF_CSRF_ENABLED", True):
+            csrf.protect()
+    elif not is_from_this_site():
+        abort(400)
     language = request.form.get("language", "")
     if language not in current_app.config["LANGUAGES"]:
         abort(400)
