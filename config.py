@@ -79,6 +79,9 @@ class Config:
     # A write in a transaction begun to read raises instead of being logged (goi.core.transactions).
     GUARD_READ_TRANSACTIONS = False
 
+    # Static files whose URL carries their content hash (?v=) are kept by browsers this long.
+    STATIC_VERSIONED_MAX_AGE = _env_int("STATIC_VERSIONED_MAX_AGE", 365 * 24 * 3600)
+
     # werkzeug's scrypt at its default cost (N=2**15, r=8, p=1).
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a hash method name)
     EMAIL_TOKEN_MAX_AGE = _env_int("EMAIL_TOKEN_MAX_AGE", 3 * 24 * 3600)
