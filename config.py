@@ -74,13 +74,23 @@ class Config:
     SEARCH_SYNC_ON_COMMIT = _env_bool("SEARCH_SYNC_ON_COMMIT", True)
     SEARCH_LOCK_TIMEOUT = float(_env("SEARCH_LOCK_TIMEOUT", "1.0"))
 
+    # The page cache (goi/site/page_cache.py): anonymous visitors' public pages, each kept at most PAGE_CACHE_SECONDS
+    # (and never past the next deadline it shows), dropped by any change public pages show. Flask-Caching's store:
+    # a file cache under <instance>/page_cache shared by one host's workers unless CACHE_TYPE says otherwise.
+    PAGE_CACHE = _env_bool("PAGE_CACHE", True)
+    PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 60)
+    CACHE_TYPE = _env("CACHE_TYPE", "FileSystemCache")
+    CACHE_DIR = _env("CACHE_DIR")
+    CACHE_THRESHOLD = _env_int("CACHE_THRESHOLD", 20000)
+    CACHE_REDIS_URL = _env("CACHE_REDIS_URL", "redis://127.0.0.1:6379/0")
+    CACHE_KEY_PREFIX = "goi:"
+    # Static files whose URL carries their content hash (?v=) are kept by browsers this long.
+    STATIC_VERSIONED_MAX_AGE = _env_int("STATIC_VERSIONED_MAX_AGE", 365 * 24 * 3600)
+
     # How often a process re-reads the next challenge deadline (another process may have moved it).
     DEADLINE_REFRESH_SECONDS = _env_int("DEADLINE_REFRESH_SECONDS", 60)
     # A write in a transaction begun to read raises instead of being logged (goi.core.transactions).
     GUARD_READ_TRANSACTIONS = False
-
-    # Static files whose URL carries their content hash (?v=) are kept by browsers this long.
-    STATIC_VERSIONED_MAX_AGE = _env_int("STATIC_VERSIONED_MAX_AGE", 365 * 24 * 3600)
 
     # werkzeug's scrypt at its default cost (N=2**15, r=8, p=1).
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a hash method name)
@@ -120,6 +130,9 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 (a hash method name)
     BASE_URL = "http://localhost"
     SERVER_NAME = None
+    # Off, so that tests see every request reach its view; tests/site/test_page_cache.py turns it on.
+    PAGE_CACHE = False
+    CACHE_TYPE = "SimpleCache"
 
 
 class ProductionConfig(Config):
@@ -129,6 +142,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    # Shared by every host, so that a change is seen by all of them on the next request.
+    CACHE_TYPE = _env("CACHE_TYPE", "RedisCache")
 
     @staticmethod
     def validate(settings: dict) -> None:

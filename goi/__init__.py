@@ -131,6 +131,7 @@ def register_request_hooks(app: Flask) -> None:
     from goi.notify.handlers import connect_handlers
     from goi.search.outbox import register_outbox_listeners
     from goi.site.due_work import run_due_work
+    from goi.site.page_cache import register_page_cache
     from goi.site.static_versions import register_static_versions
 
     login_manager.user_loader(load_user)
@@ -139,6 +140,8 @@ def register_request_hooks(app: Flask) -> None:
     transactions.init_app(app)
     register_deadline_listeners()
     app.before_request(enforce_policy)
+    # After the policy check, before any other work: a cached page is served from here.
+    register_page_cache(app)
     register_static_versions(app)
     app.before_request(run_due_work)
     register_security_headers(app)

@@ -8,3 +8,4 @@ from goi.orgs import models as orgs_models  # noqa: F401
 from goi.proposals import models as proposals_models  # noqa: F401
 from goi.reviews import models as reviews_models  # noqa: F401
 from goi.search import models as search_models  # noqa: F401
+from goi.site import models as site_models  # noqa: F401

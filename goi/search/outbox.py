@@ -16,12 +16,13 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import delete, event, func, insert, inspect, select, update
+from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from goi.accounts.models import User
 from goi.challenges.models import Addendum, Challenge, ChallengeCoOwner, Criterion, Question
 from goi.core import clock
+from goi.core.changes import has_column_changes
 from goi.extensions import db
 from goi.orgs.models import Membership, Organization
 from goi.proposals.models import Proposal, ProposalSection, TeamMember
@@ -72,17 +73,6 @@ def targets_of(obj) -> list[tuple[str, int | None]]:
     return []
 
 
-def _really_changed(obj) -> bool:
-    ignored = _IGNORED_COLUMNS.get(type(obj), set())
-    state = inspect(obj)
-    for attribute in state.mapper.column_attrs:
-        if attribute.key in ignored:
-            continue
-        if state.attrs[attribute.key].history.has_changes():
-            return True
-    return False
-
-
 def _record_changes(session: Session, flush_context) -> None:
     targets: set[tuple[str, int]] = set()
     for obj in session.new:
@@ -90,7 +80,7 @@ def _record_changes(session: Session, flush_context) -> None:
     for obj in session.deleted:
         targets.update(targets_of(obj))
     for obj in session.dirty:
-        if targets_of(obj) and _really_changed(obj):
+        if targets_of(obj) and has_column_changes(obj, _IGNORED_COLUMNS.get(type(obj), ())):
             targets.update(targets_of(obj))
     rows = [
         {"doc_type": doc_type, "object_id": object_id, "created_at": clock.now()}

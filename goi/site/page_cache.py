@@ -1,0 +1,213 @@
+"""The page cache: public pages kept for anonymous visitors, served before the view runs.
+
+An entry is keyed by the language (the goi_lang cookie) and the whole URL, and holds the page, the content version
+it was made at and when it stops being valid: PAGE_CACHE_SECONDS after it was made, or earlier at the next deadline
+(a challenge closing changes what public pages show). Every flush that changes an object public pages show raises
+the content version (one row, in the same transaction as the change), and an entry made at another version is not
+served: a change is seen on the next request by every worker and, with Redis, by every host. A request is served
+from the cache, and its response stored, only when it carries no session and no remember-me cookie; a response that
+changes the session (a flashed message, a CSRF token) or sets a cookie is never stored.
+"""
+
+import hashlib
+from datetime import timedelta
+from itertools import chain
+from pathlib import Path
+
+from flask import Flask, Response, current_app, g, request, session
+from flask_caching import Cache
+from flask_login import current_user
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from goi.accounts.models import User
+from goi.challenges.deadlines import next_deadline
+from goi.challenges.models import (
+    Addendum,
+    Challenge,
+    ChallengeCoOwner,
+    ChallengeDocument,
+    Criterion,
+    Question,
+)
+from goi.core import clock
+from goi.core.changes import has_column_changes
+from goi.extensions import db
+from goi.orgs.models import Membership, Organization
+from goi.proposals.models import Proposal
+from goi.reviews.models import ChallengeResult, ResultEntry
+from goi.site.locale import LOCALE_COOKIE
+from goi.site.models import CONTENT_VERSION_ROW, ContentVersion
+
+cache = Cache()
+
+CACHED_ENDPOINTS = frozenset(
+    {
+        "site.home",
+        "site.person",
+        "challenges.index",
+        "challenges.show",
+        "orgs.index",
+        "orgs.show",
+        "search.index",
+        "api.search",
+    }
+)
+# Models whose rows public pages show, with the columns whose change shows nowhere (a login writes last_login_at).
+PUBLIC_MODELS: dict[type, frozenset[str]] = {
+    Challenge: frozenset({"updated_at"}),
+    ChallengeCoOwner: frozenset(),
+    Criterion: frozenset(),
+    ChallengeDocument: frozenset(),
+    Addendum: frozenset(),
+    Question: frozenset(),
+    ChallengeResult: frozenset(),
+    ResultEntry: frozenset(),
+    Organization: frozenset(),
+    Membership: frozenset(),
+    User: frozenset({"last_login_at", "session_version", "password_hash", "locale", "email_confirmed_at"}),
+    Proposal: frozenset({"updated_at", "content_hash", "version"}),
+}
+PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+PRIVATE_CACHE_CONTROL = "private, no-store"
+_RAISED = "content_version_raised"
+
+
+def register_page_cache(app: Flask) -> None:
+    """The cache store, the content version listener and the serve/store hooks (after the policy check)."""
+    if app.config["CACHE_TYPE"] == "FileSystemCache" and not app.config.get("CACHE_DIR"):
+        app.config["CACHE_DIR"] = str(Path(app.instance_path) / "page_cache")
+    app.config.setdefault("CACHE_DEFAULT_TIMEOUT", app.config["PAGE_CACHE_SECONDS"])
+    cache.init_app(app)
+    for name, listener in _LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+    app.before_request(serve_cached_page)
+    app.after_request(store_page)
+
+
+def current_version() -> int:
+    """The content version as committed (0 before the row exists)."""
+    return db.session.scalar(select(ContentVersion.counter).where(ContentVersion.id == CONTENT_VERSION_ROW)) or 0
+
+
+def _shows_publicly(obj) -> bool:
+    ignored = PUBLIC_MODELS.get(type(obj))
+    return ignored is not None and has_column_changes(obj, ignored)
+
+
+def _raise_content_version(session: Session, flush_context, instances) -> None:
+    # Once per transaction: the row stays locked by this transaction until it ends, so writers queue on it.
+    if session.info.get(_RAISED):
+        return
+    added_or_deleted = (obj for obj in chain(session.new, session.deleted) if type(obj) in PUBLIC_MODELS)
+    if next(added_or_deleted, None) is None and not any(_shows_publicly(obj) for obj in session.dirty):
+        return
+    session.connection().execute(
+        update(ContentVersion.__table__)
+        .where(ContentVersion.__table__.c.id == CONTENT_VERSION_ROW)
+        .values(counter=ContentVersion.__table__.c.counter + 1)
+    )
+    session.info[_RAISED] = True
+
+
+def _forget_raise(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_RAISED, None)
+
+
+_LISTENERS = (
+    ("before_flush", _raise_content_version),
+    ("after_transaction_end", _forget_raise),
+)
+
+
+def _cacheable_request() -> bool:
+    config = current_app.config
+    if not config["PAGE_CACHE"] or request.method != "GET" or request.endpoint not in CACHED_ENDPOINTS:
+        return False
+    cookies = request.cookies
+    if config["SESSION_COOKIE_NAME"] in cookies or config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies:
+        return False
+    return not current_user.is_authenticated
+
+
+def _language() -> str:
+    chosen = request.cookies.get(LOCALE_COOKIE)
+    return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def page_key() -> str:
+    """The entry's key: the language and the whole URL (scheme, host, path and query string)."""
+    return "page:" + hashlib.sha256(f"{_language()} {request.url}".encode()).hexdigest()
+
+
+def _public(response: Response) -> Response:
+    response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    response.vary.add("Cookie")
+    return response.make_conditional(request)
+
+
+def serve_cached_page() -> Response | None:
+    """before_request: an anonymous visitor's public page from the cache, when its entry is still valid."""
+    if not _cacheable_request():
+        return None
+    g.page_cache_version = current_version()
+    g.page_cache_key = page_key()
+    entry = cache.get(g.page_cache_key)
+    if entry is None or entry["version"] != g.page_cache_version or clock.now().timestamp() >= entry["expires"]:
+        return None
+    g.page_cache_hit = True
+    db.session.rollback()  # the version read is all this request does with the database
+    response = Response(entry["body"], status=200, content_type=entry["content_type"])
+    response.set_etag(entry["etag"])
+    return response
+
+
+def store_page(response: Response) -> Response:
+    """after_request: keep a cacheable page; mark what may be kept by browsers and proxies, and what may not."""
+    if g.pop("page_cache_hit", False):
+        return _public(response)
+    key = g.pop("page_cache_key", None)
+    if key is not None and _storable(response):
+        now = clock.now()
+        expires = now + timedelta(seconds=current_app.config["PAGE_CACHE_SECONDS"])
+        deadline = next_deadline()
+        if deadline is not None:
+            expires = min(expires, deadline)
+        if expires > now:
+            body = response.get_data()
+            etag = hashlib.sha256(body).hexdigest()[:32]
+            entry = {
+                "version": g.page_cache_version,
+                "expires": expires.timestamp(),
+                "content_type": response.content_type,
+                "etag": etag,
+                "body": body,
+            }
+            cache.set(key, entry, timeout=int((expires - now).total_seconds()) + 1)
+            response.set_etag(etag)
+            return _public(response)
+    if "Cache-Control" not in response.headers and _involves_session(response):
+        response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+    return response
+
+
+def _storable(response: Response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.direct_passthrough
+        and not response.is_streamed
+        and "Set-Cookie" not in response.headers
+        and not session.modified
+        and not current_user.is_authenticated
+    )
+
+
+def _involves_session(response: Response) -> bool:
+    return (
+        session.modified
+        or "Set-Cookie" in response.headers
+        or current_app.config["SESSION_COOKIE_NAME"] in request.cookies
+        or current_user.is_authenticated
+    )
