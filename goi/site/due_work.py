@@ -7,7 +7,7 @@ from flask import current_app, request
 
 from goi.challenges.deadlines import close_if_due
 from goi.core import clock
-from goi.core.mail import send_pending
+from goi.core.mail import pending_messages, send_pending
 from goi.core.transactions import write_transaction
 from goi.notify.handlers import send_deadline_reminders
 from goi.notify.services import send_digests
@@ -25,8 +25,9 @@ def run_due_work() -> None:
     """
     if request.endpoint == "static":
         return
-    if current_app.config["MAIL_LOG_ONLY"]:
-        # Development: what the last request queued is written to the log at once (no mail command to run).
+    # Development: what the last request queued is written to the log at once (no mail command to run); the write
+    # lock only when there is something to write.
+    if current_app.config["MAIL_LOG_ONLY"] and pending_messages(limit=1):
         with write_transaction():
             send_pending()
     # A deadline passes by the clock, not by a cron job: the first request after it settles it.
