@@ -29,6 +29,7 @@ from goi.proposals.models import Proposal, ProposalSection, TeamMember
 from goi.reviews.models import ChallengeResult, ResultEntry
 from goi.search.backend import IndexBusy
 from goi.search.models import SearchOutbox
+from goi.site.models import raise_content_version
 
 log = logging.getLogger("goi.search")
 
@@ -227,10 +228,13 @@ def _mark_indexed(row_ids: list[int]) -> None:
                 .values(indexed_at=clock.now())
                 .execution_options(synchronize_session=False)
             )
+        # The index answers differently now: a search page cached between the change and this write is stale.
+        raise_content_version(session)
 
 
 def mark_all_indexed_up_to(session: Session, last_id: int) -> None:
-    """After a rebuild: every row written before it started is done."""
+    """After a rebuild: every row written before it started is done (and every cached search page stale)."""
+    raise_content_version(session)
     session.execute(
         update(SearchOutbox)
         .where(SearchOutbox.id <= last_id, SearchOutbox.indexed_at.is_(None))

@@ -1,7 +1,8 @@
 """The content version: one counter raised by every change that public pages show."""
 
-from sqlalchemy import DDL, BigInteger, event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DDL, BigInteger, event, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from goi.extensions import db
 
@@ -23,3 +24,9 @@ event.listen(
     "after_create",
     DDL("INSERT INTO content_version (id, counter) VALUES (1, 0)"),
 )
+
+
+def raise_content_version(executor: Connection | Session) -> None:
+    """Raise the counter in the caller's transaction: once it commits, every page cached before is stale."""
+    table = ContentVersion.__table__
+    executor.execute(update(table).where(table.c.id == CONTENT_VERSION_ROW).values(counter=table.c.counter + 1))

@@ -17,7 +17,7 @@ from pathlib import Path
 from flask import Flask, Response, current_app, g, request, session
 from flask_caching import Cache
 from flask_login import current_user
-from sqlalchemy import event, select, update
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from goi.accounts.models import User
@@ -37,7 +37,7 @@ from goi.orgs.models import Membership, Organization
 from goi.proposals.models import Proposal
 from goi.reviews.models import ChallengeResult, ResultEntry
 from goi.site.locale import LOCALE_COOKIE
-from goi.site.models import CONTENT_VERSION_ROW, ContentVersion
+from goi.site.models import CONTENT_VERSION_ROW, ContentVersion, raise_content_version
 
 cache = Cache()
 
@@ -103,11 +103,7 @@ def _raise_content_version(session: Session, flush_context, instances) -> None:
     added_or_deleted = (obj for obj in chain(session.new, session.deleted) if type(obj) in PUBLIC_MODELS)
     if next(added_or_deleted, None) is None and not any(_shows_publicly(obj) for obj in session.dirty):
         return
-    session.connection().execute(
-        update(ContentVersion.__table__)
-        .where(ContentVersion.__table__.c.id == CONTENT_VERSION_ROW)
-        .values(counter=ContentVersion.__table__.c.counter + 1)
-    )
+    raise_content_version(session.connection())
     session.info[_RAISED] = True
 
 

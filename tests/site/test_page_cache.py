@@ -22,6 +22,7 @@ from goi.core import clock
 from goi.core.security import CONTENT_SECURITY_POLICY
 from goi.extensions import db as _db
 from goi.orgs.models import OrgKind
+from goi.search.outbox import apply_pending
 from goi.site.locale import LOCALE_COOKIE
 from goi.site.page_cache import PRIVATE_CACHE_CONTROL, PUBLIC_CACHE_CONTROL, current_version
 from tests import factories
@@ -159,7 +160,7 @@ def test_an_edit_shows_on_the_next_request(client, db, challenge):
     version = current_version()
     challenge.title = "Peringatan dini banjir Musi"
     db.session.commit()
-    assert current_version() == version + 1
+    assert current_version() > version
     for url in (f"/challenges/{challenge.slug}", "/challenges"):
         html = client.get(url).get_data(as_text=True)
         assert "Peringatan dini banjir Musi" in html, url
@@ -221,6 +222,18 @@ def test_a_new_answer_shows_on_the_next_request(client, db, world, challenge):
     answer_question(world["users"]["gov_admin"], question, "Data curah hujan tersedia di portal.", publish=True)
     db.session.commit()
     assert "Data curah hujan tersedia di portal" in client.get(url).get_data(as_text=True)
+
+
+def test_a_search_page_follows_the_index_not_only_the_commit(app, client, db, world):
+    # The index is written after the commit: a page made between the two is dropped once the index has the change.
+    app.config["SEARCH_SYNC_ON_COMMIT"] = False
+    url = "/search?q=drainase"
+    make_challenge(world["gov_verified"], title="Drainase kawasan Sudirman")
+    db.session.commit()
+    for _request in range(2):
+        assert "Drainase kawasan Sudirman" not in client.get(url).get_data(as_text=True)
+    assert apply_pending() > 0
+    assert "Drainase kawasan Sudirman" in client.get(url).get_data(as_text=True)
 
 
 def test_the_two_languages_never_mix(app, world):
@@ -313,7 +326,7 @@ def test_a_login_does_not_drop_the_cached_pages(db, world):
     assert current_version() == version
     user.name = "Warga Baru"
     db.session.commit()
-    assert current_version() == version + 1
+    assert current_version() > version
 
 
 # --- several workers -------------------------------------------------------------------------------------------------
