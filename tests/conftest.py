@@ -15,9 +15,29 @@ from goi.core import clock
 from goi.extensions import db as _db
 from goi.extensions import limiter
 from goi.orgs.models import MemberRole, OrgKind
-from tests import factories
+from tests import database, factories
 
 CSRF_PATTERN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+
+
+def pytest_sessionstart(session) -> None:
+    try:
+        database.start_run()
+    except database.Unreachable as error:
+        # Not a failure: this machine has no PostgreSQL server; where it has one, every failure counts.
+        pytest.exit(f"PostgreSQL is not reachable at {database.POSTGRES_URL} ({error}): run skipped", returncode=0)
+    # Every app the tests make with TestConfig uses the run's database unless it asks for another.
+    TestConfig.SQLALCHEMY_DATABASE_URI = database.url()
+
+
+def pytest_sessionfinish(session) -> None:
+    database.finish_run()
+
+
+def pytest_report_header(config) -> str:
+    if database.ON_POSTGRESQL:
+        return f"database: PostgreSQL, schema {database.RUN_SCHEMA} at {database.POSTGRES_URL}"
+    return "database: SQLite (GOI_TEST_DATABASE=postgresql runs the suite on PostgreSQL)"
 
 
 def _fresh_request_globals(sender, **extra) -> None:
@@ -32,11 +52,8 @@ def app(tmp_path) -> Iterator[Flask]:
     request_started.connect(_fresh_request_globals, app)
     # The limiter is one object for the process; each test starts with no attempts counted.
     limiter.reset()
-    with app.app_context():
-        _db.create_all()
+    with app.app_context(), database.empty_tables():
         yield app
-        _db.session.remove()
-        _db.drop_all()
     clock.reset()
 
 

@@ -14,6 +14,7 @@ from goi.demo import DEMO_PASSWORD, DEMO_USERS, ORGANIZATIONS
 from goi.extensions import db
 from goi.orgs.models import MemberRole, Membership, Organization, OrgKind, VerificationRequest, VerificationStatus
 from goi.reviews.models import AwardLabel, ChallengeResult
+from tests import database
 from tests.conftest import post_form
 
 
@@ -36,18 +37,19 @@ def _keep_loggers():
 
 @pytest.fixture
 def demo_app(tmp_path):
-    app = create_app(
-        TestConfig,
-        INSTANCE_PATH=str(tmp_path),
-        UPLOAD_PATH=str(tmp_path / "uploads"),
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
-    )
-    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
-    assert result.exit_code == 0, result.output
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with database.empty_database(tmp_path) as database_url:
+        app = create_app(
+            TestConfig,
+            INSTANCE_PATH=str(tmp_path),
+            UPLOAD_PATH=str(tmp_path / "uploads"),
+            SQLALCHEMY_DATABASE_URI=database_url,
+        )
+        result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+        assert result.exit_code == 0, result.output
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _seed(app):

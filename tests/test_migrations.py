@@ -14,8 +14,10 @@ from sqlalchemy.exc import OperationalError
 from config import TestConfig
 from goi import create_app
 from goi.extensions import db, migrate
+from tests import database
 
-PG_URI = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG_URI = database.POSTGRES_URL
+pytestmark = database.skip_on_postgresql("it builds its own SQLite and PostgreSQL databases, in the SQLite run")
 
 
 @pytest.fixture(autouse=True)

@@ -15,14 +15,16 @@ from goi import create_app
 from goi.accounts.models import User
 from goi.core.mail import OutboxMessage
 from goi.extensions import db
+from tests import database
 from tests.conftest import csrf_token_from
 
-PG_URI = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG_URI = database.POSTGRES_URL
 REDIS_URI = "redis://127.0.0.1:6379/15"
 HTTPS = "https://localhost"
 EMAIL = "produksi@example.id"
 PASSWORD = "kata sandi produksi yang panjang"
 CLIENT_IP = "203.0.113.7"
+pytestmark = database.skip_on_postgresql("the SQLite run already runs this module on PostgreSQL")
 
 
 

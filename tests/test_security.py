@@ -16,7 +16,7 @@ from goi import create_app
 from goi.core.mail import OutboxMessage
 from goi.core.policy import POLICY, PUBLIC
 from goi.extensions import db as _db
-from tests import factories
+from tests import database, factories
 from tests.conftest import csrf_token_from, log_in, post_form
 from tests.factories import PASSWORD
 from tests.orgs import fresh_client
@@ -35,13 +35,8 @@ def client(app):
 def fresh_app(tmp_path, config=TestConfig, **overrides):
     """An app of its own (own settings, own limiter storage) with an empty database, its context pushed."""
     app = create_app(config, INSTANCE_PATH=str(tmp_path / "fresh"), UPLOAD_PATH=str(tmp_path / "up"), **overrides)
-    with app.app_context():
-        _db.create_all()
-        try:
-            yield app
-        finally:
-            _db.session.remove()
-            _db.drop_all()
+    with app.app_context(), database.empty_tables():
+        yield app
 
 
 def _boom():

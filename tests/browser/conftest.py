@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 from config import TestConfig
 from goi import create_app
 from goi.core import clock
-from goi.extensions import db
+from tests import database
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -42,10 +42,10 @@ def live_server(tmp_path) -> Iterator[LiveServer]:
         TestConfig,
         INSTANCE_PATH=str(tmp_path / "instance"),
         UPLOAD_PATH=str(tmp_path / "uploads"),
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/goi.sqlite3",
+        SQLALCHEMY_DATABASE_URI=database.shared_url(tmp_path),
     )
     with app.app_context():
-        db.create_all()
+        database.prepare_tables()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = url  # emailed links point to this server
@@ -58,8 +58,7 @@ def live_server(tmp_path) -> Iterator[LiveServer]:
         thread.join(timeout=10)
         server.server_close()
         with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+            database.release_tables()
         clock.reset()
 
 

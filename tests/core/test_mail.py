@@ -20,6 +20,7 @@ from goi import create_app
 from goi.core import clock
 from goi.core.mail import OutboxMessage, queue_mail
 from goi.extensions import db as _db
+from tests import database
 from tests.conftest import post_form
 
 PASSWORD = "a long unusual phrase 7"
@@ -86,11 +87,8 @@ def app(tmp_path, mail_settings):
             g.pop(name, None)
 
     app.before_request_funcs.setdefault(None, []).insert(0, forget)
-    with app.app_context():
-        _db.create_all()
+    with app.app_context(), database.empty_tables():
         yield app
-        _db.session.remove()
-        _db.drop_all()
     clock.reset()
 
 

@@ -18,7 +18,7 @@ from goi.orgs.models import Organization, OrgKind
 from goi.search import service
 from goi.search.models import SearchOutbox
 from goi.search.whoosh_backend import WhooshBackend
-from tests import factories
+from tests import database, factories
 from tests.search.conftest import found_ids, make_challenge
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -86,21 +86,21 @@ def test_sync_on_commit_can_be_turned_off_and_cli_sync_check_rebuild(app, people
     assert ("challenge", challenge_id) in found_ids(None, "rusakanari")
 
 
-# -- several processes on one SQLite file and one index folder
+# -- several processes on one database (a SQLite file or the run's PostgreSQL schema) and one index folder
 
 
-def _file_app(folder: str):
+def _file_app(folder: str, database_url: str):
     return create_app(
         TestConfig,
         INSTANCE_PATH=folder,
         UPLOAD_PATH=os.path.join(folder, "uploads"),
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{os.path.join(folder, 'goi.sqlite3')}",
+        SQLALCHEMY_DATABASE_URI=database_url,
         SEARCH_LOCK_TIMEOUT=0.2,
     )
 
 
-def _commit_changes(folder: str, worker: int, count: int) -> None:
-    app = _file_app(folder)
+def _commit_changes(folder: str, database_url: str, worker: int, count: int) -> None:
+    app = _file_app(folder, database_url)
     with app.app_context():
         for number in range(count):
             organization = factories.make_org(
@@ -114,17 +114,17 @@ def _commit_changes(folder: str, worker: int, count: int) -> None:
 
 @pytest.fixture
 def file_app(tmp_path):
-    app = _file_app(str(tmp_path))
-    with app.app_context():
-        db.create_all()
+    app = _file_app(str(tmp_path), database.shared_url(tmp_path))
+    with app.app_context(), database.empty_tables():
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_concurrent_writers_in_several_processes_end_consistent(file_app, tmp_path):
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_commit_changes, args=(str(tmp_path), worker, 6)) for worker in range(4)]
+    database_url = file_app.config["SQLALCHEMY_DATABASE_URI"]
+    workers = [
+        context.Process(target=_commit_changes, args=(str(tmp_path), database_url, worker, 6)) for worker in range(4)
+    ]
     for process in workers:
         process.start()
     for process in workers:
