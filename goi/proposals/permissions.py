@@ -175,10 +175,11 @@ def visible_submitted_proposals(user, challenge: Challenge) -> list[Proposal]:
     """The submitted proposals of challenge that user may see (none while sealed)."""
     if not can_see_submitted_proposals(user, challenge):
         return []
+    # Who may see the submitted proposals of the challenge may see each one (can_view_proposal): no check per row,
+    # which asked the database whether user manages the challenge once for every proposal.
     query = (
         select(Proposal)
         .options(
-            selectinload(Proposal.members),
             selectinload(Proposal.versions),
             selectinload(Proposal.organization),
             selectinload(Proposal.lead_user),
@@ -186,7 +187,7 @@ def visible_submitted_proposals(user, challenge: Challenge) -> list[Proposal]:
         .where(Proposal.challenge_id == challenge.id, Proposal.status == ProposalStatus.SUBMITTED)
         .order_by(Proposal.submitted_at, Proposal.id)
     )
-    return [proposal for proposal in db.session.scalars(query) if can_view_proposal(user, proposal)]
+    return list(db.session.scalars(query))
 
 
 def _proposal_rule(name: str, check) -> Rule:
