@@ -58,7 +58,7 @@ class Organization(db.Model):
     province_code: Mapped[str | None] = mapped_column(String(2), index=True)
     regency_code: Mapped[str | None] = mapped_column(String(5), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
-    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     memberships: Mapped[list["Membership"]] = relationship(

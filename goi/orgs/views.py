@@ -50,7 +50,7 @@ LETTER_READER = Rule("organization admin or platform admin", _can_read_letter)
 
 @route(bp, "/orgs", PUBLIC)
 def index():
-    query = select(Organization).order_by(Organization.name)
+    query = select(Organization).order_by(Organization.name, Organization.id)
     kind = request.args.get("kind", "")
     if kind:
         if kind not in {k.value for k in OrgKind}:

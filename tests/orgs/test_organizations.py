@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from goi.orgs.models import GovernmentKind, MemberRole, Membership, Organization, OrgKind
 from tests import factories
-from tests.conftest import post_form
+from tests.conftest import count_statements, post_form
 from tests.orgs import fresh_client
 
 CARD_LINK = re.compile(r'<h2 class="h6 card-title"><a href="/orgs/([a-z0-9-]+)">')
@@ -250,6 +250,25 @@ def test_directory_paginates(client, db, world):
     assert client.get("/orgs?kind=community&page=3").status_code == 404
     assert client.get("/orgs?page=0").status_code == 404
     assert client.get("/orgs?page=abc").status_code == 404
+
+
+def test_directory_issues_as_many_queries_for_30_organizations_as_for_3(client, db, world):
+    def add(count: int) -> None:
+        for _ in range(count):
+            factories.make_org(OrgKind.COMMUNITY, verified=True)
+        db.session.commit()
+
+    add(3)
+    few = {url: count_statements(client, url) for url in ("/orgs", "/orgs?kind=community&verified=1")}
+    add(27)
+    assert len(_listed_slugs(client, "/orgs?kind=community&verified=1")) == 24
+    assert {url: count_statements(client, url) for url in few} == few
+
+
+def test_directory_orders_organizations_of_one_name_by_creation(client, db, world):
+    slugs = [factories.make_org(OrgKind.COMMUNITY, name="Komunitas Sama").slug for _ in range(3)]
+    db.session.commit()
+    assert _listed_slugs(client, "/orgs?kind=community") == slugs
 
 
 def test_unknown_kind_is_404(client, db, world):
