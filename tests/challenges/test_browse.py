@@ -206,6 +206,24 @@ def test_my_challenges_counts_per_state(client, login_as, palembang, world):
     assert 'href="/account/challenges"' in html  # the nav link for challenge owners
 
 
+def test_my_challenges_issue_as_many_queries_for_30_challenges_as_for_3(client, login_as, palembang, world):
+    statuses = (ChallengeStatus.DRAFT, ChallengeStatus.PUBLISHED, ChallengeStatus.CLOSED)
+
+    def add(count: int) -> None:
+        for number in range(count):
+            make_challenge(palembang, statuses[number % len(statuses)])
+        db.session.commit()
+        db.session.expire_all()
+
+    add(3)
+    login_as("gov_admin")
+    few = count_statements(client, "/account/challenges")
+    add(27)
+    html = client.get("/account/challenges").get_data(as_text=True)
+    assert len(ROW.findall(html)) == 30 and 'data-status="draft" data-count="10"' in html
+    assert count_statements(client, "/account/challenges") == few
+
+
 def test_my_challenges_for_someone_who_owns_none(client, login_as, world):
     member = factories.make_user(email="staf@palembang.go.id")
     factories.add_member(world["gov_verified"], member, MemberRole.MEMBER)
