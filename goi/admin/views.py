@@ -51,7 +51,7 @@ def verifications():
         select(VerificationRequest)
         .options(selectinload(VerificationRequest.organization), selectinload(VerificationRequest.submitted_by))
         .where(VerificationRequest.status == VerificationStatus(status))
-        .order_by(VerificationRequest.created_at)
+        .order_by(VerificationRequest.created_at, VerificationRequest.id)
     )
     return render_template("admin/verifications.html", page=paginate(query), status=status)
 
@@ -82,7 +82,7 @@ def verification(request_id: int):
 
 @route(bp, "/users", PLATFORM_ADMIN)
 def users():
-    query = select(User).order_by(User.created_at.desc())
+    query = select(User).order_by(User.created_at.desc(), User.id.desc())
     term = request.args.get("q", "").strip()
     if term:
         pattern = f"%{term.lower()}%"

@@ -161,7 +161,7 @@ def co_owner_candidates(owner: Organization) -> list[Organization]:
                 Organization.verified_at.is_not(None),
                 Organization.id != owner.id,
             )
-            .order_by(Organization.name)
+            .order_by(Organization.name, Organization.id)
         )
     )
 

@@ -158,7 +158,7 @@ def send_digests() -> int:
                     Notification.kind.in_(kinds),
                     Notification.digested_at.is_(None),
                 )
-                .order_by(Notification.created_at)
+                .order_by(Notification.created_at, Notification.id)
             )
         )
         if not items:

@@ -71,7 +71,7 @@ def public_members(organization: Organization) -> list[Membership]:
         .join(Membership.user)
         .options(selectinload(Membership.user))
         .where(Membership.organization_id == organization.id, Membership.is_public, User.is_disabled.is_(False))
-        .order_by(Membership.role, User.name)
+        .order_by(Membership.role, User.name, Membership.id)
     )
     return list(db.session.scalars(query))
 
@@ -82,7 +82,7 @@ def all_members(organization: Organization) -> list[Membership]:
         .join(Membership.user)
         .options(selectinload(Membership.user))
         .where(Membership.organization_id == organization.id)
-        .order_by(Membership.role, User.name)
+        .order_by(Membership.role, User.name, Membership.id)
     )
     return list(db.session.scalars(query))
 
@@ -228,7 +228,7 @@ def open_invitations(organization: Organization) -> list[Invitation]:
             Invitation.revoked_at.is_(None),
             Invitation.expires_at > clock.now(),
         )
-        .order_by(Invitation.created_at.desc())
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     )
     return list(db.session.scalars(query))
 

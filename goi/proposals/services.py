@@ -65,7 +65,7 @@ def solver_organizations(user: User) -> list[Organization]:
         select(Organization)
         .join(Membership, Membership.organization_id == Organization.id)
         .where(Membership.user_id == user.id)
-        .order_by(Organization.name)
+        .order_by(Organization.name, Organization.id)
     )
     return list(db.session.scalars(query))
 

@@ -19,7 +19,9 @@ from goi.proposals.views import bp, current_actor, proposal_or_404
 def _partner_choices() -> list[Organization]:
     return list(
         db.session.scalars(
-            select(Organization).where(Organization.kind != OrgKind.GOVERNMENT).order_by(Organization.name)
+            select(Organization)
+            .where(Organization.kind != OrgKind.GOVERNMENT)
+            .order_by(Organization.name, Organization.id)
         )
     )
 
