@@ -90,6 +90,8 @@ def prod_app(tmp_path, pg_schema, redis_db):
         SQLALCHEMY_DATABASE_URI=f"{PG_URI}?options=-csearch_path%3D{pg_schema}",
         RATELIMIT_STORAGE_URI=REDIS_URI,
         RATELIMIT_ENABLED=True,
+        # The page cache shares the test's Redis database (flushed before and after), not the default db 0.
+        CACHE_REDIS_URL=REDIS_URI,
         INSTANCE_PATH=str(tmp_path / "instance"),
         UPLOAD_PATH=str(tmp_path / "uploads"),
         BASE_URL=HTTPS,
@@ -198,6 +200,7 @@ def test_register_confirm_login_and_rate_limits_in_redis(prod_app, redis_db, pg_
         SECRET_KEY=prod_app.config["SECRET_KEY"],
         SQLALCHEMY_DATABASE_URI=prod_app.config["SQLALCHEMY_DATABASE_URI"],
         RATELIMIT_STORAGE_URI=REDIS_URI,
+        CACHE_REDIS_URL=REDIS_URI,
         INSTANCE_PATH=prod_app.instance_path,
     )
     try:
