@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export GOI_CONFIG ?= development
 
-.PHONY: run test install install-test translations migrate demo lint chromium clean messages bench bench-search
+.PHONY: run test install install-test translations migrate demo lint chromium clean messages bench bench-search bench-load wrk
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,15 @@ bench: install translations
 
 bench-search: install translations
 	$(BIN)/python -m bench.search
+
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "installing Debian's wrk for the load benchmark"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
+
+# About 15 minutes: builds a 10k-challenge database in /tmp/goi-load (LOAD_ARGS=--skip-build reuses it).
+bench-load: install translations wrk
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/goi.sqlite3* instance/uploads instance/search
