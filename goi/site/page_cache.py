@@ -86,9 +86,16 @@ def register_page_cache(app: Flask) -> None:
     app.after_request(store_page)
 
 
+_VERSION_QUERY = select(ContentVersion.counter).where(ContentVersion.id == CONTENT_VERSION_ROW)
+
+
 def current_version() -> int:
-    """The content version as committed (0 before the row exists)."""
-    return db.session.scalar(select(ContentVersion.counter).where(ContentVersion.id == CONTENT_VERSION_ROW)) or 0
+    """The content version as committed (0 before the row exists).
+
+    A Core statement on the session's connection (no ORM result machinery: a cache hit's one statement costs about
+    half what it did), in the transaction the page is then rendered in on a miss.
+    """
+    return db.session.connection().execute(_VERSION_QUERY).scalar() or 0
 
 
 def _shows_publicly(obj) -> bool:
@@ -154,7 +161,6 @@ def serve_cached_page() -> Response | None:
     if entry is None or entry["version"] != g.page_cache_version or clock.now().timestamp() >= entry["expires"]:
         return None
     g.page_cache_hit = True
-    db.session.rollback()  # the version read is all this request does with the database
     response = Response(entry["body"], status=200, content_type=entry["content_type"])
     response.set_etag(entry["etag"])
     return response
