@@ -8,9 +8,13 @@ from goi.challenges.forms import BUDGET_KIND_LABELS, OUTCOME_LABELS, SOLVER_KIND
 from goi.challenges.lifecycle import status_label
 from goi.challenges.models import Challenge, ChallengeStatus
 from goi.core import clock
+from goi.core.pagination import Page, paginate
 from goi.data import regions, taxonomy
 from goi.orgs.models import Organization
 from goi.orgs.permissions import can_manage_organization
+
+# An organization page lists its challenges a page at a time (a province may own hundreds).
+ORG_PAGE_SIZE = 20
 
 
 def display_status(challenge: Challenge) -> ChallengeStatus:
@@ -79,9 +83,11 @@ def zone_abbreviation(zone_name: str) -> str:
     return regions.zone_abbreviation(zone_name)
 
 
-def organization_challenges(organization: Organization) -> list[Challenge]:
-    """An organization's challenges as the current user may see them: drafts only for its managers."""
-    return queries.organization_challenges(organization, can_manage_organization(current_user, organization))
+def organization_challenges(organization: Organization) -> Page:
+    """A page (?page=) of an organization's challenges as the current user may see them: drafts only for its
+    managers."""
+    include_drafts = can_manage_organization(current_user, organization)
+    return paginate(queries.organization_challenges_query(organization, include_drafts), per_page=ORG_PAGE_SIZE)
 
 
 def challenge_status_name(status: ChallengeStatus) -> str:

@@ -110,7 +110,7 @@ def browse_query(filters: dict, matching_ids: list[int] | None = None) -> Select
     return query.order_by(*order)
 
 
-def organization_challenges(organization: Organization, include_drafts: bool) -> list[Challenge]:
+def organization_challenges_query(organization: Organization, include_drafts: bool) -> Select:
     """The challenges an organization owns or co-owns, newest first; drafts only when asked."""
     co_owned = select(ChallengeCoOwner.challenge_id).where(ChallengeCoOwner.organization_id == organization.id)
     query = (
@@ -118,11 +118,10 @@ def organization_challenges(organization: Organization, include_drafts: bool) ->
         .where(or_(Challenge.owner_org_id == organization.id, Challenge.id.in_(co_owned)))
         .options(selectinload(Challenge.owner_org))
         .order_by(Challenge.created_at.desc(), Challenge.id.desc())
-        .limit(100)
     )
     if not include_drafts:
         query = query.where(Challenge.status.in_(PUBLIC_STATES))
-    return list(db.session.scalars(query))
+    return query
 
 
 def _owned_by(organization_ids: set[int]):

@@ -1,12 +1,14 @@
 """Creating, editing, showing and listing organizations."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from goi.orgs.models import GovernmentKind, MemberRole, Membership, Organization, OrgKind
 from tests import factories
+from tests.challenges import make_challenge
 from tests.conftest import count_statements, post_form
 from tests.orgs import fresh_client
 
@@ -295,3 +297,29 @@ def test_verified_organization_cannot_change_its_kind(client, db, login_as):
     )
     assert response.status_code == 302
     assert _org(db, "pemkot-palembang").name == "Pemkot Palembang Baru"
+
+
+def test_organization_page_lists_its_challenges_a_page_at_a_time(client, db, world):
+    palembang = world["gov_verified"]
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+
+    def add(count: int, offset: int) -> list[str]:
+        made = [make_challenge(palembang, created_at=start + timedelta(minutes=offset + n)) for n in range(count)]
+        return [challenge.slug for challenge in made]
+
+    slugs = add(3, 0)
+    db.session.commit()
+    url = "/orgs/pemkot-palembang"
+    few = count_statements(client, url)
+    slugs += add(22, 100)
+    db.session.commit()
+    assert count_statements(client, url) == few
+
+    newest_first = list(reversed(slugs))
+    first = client.get(url).get_data(as_text=True)
+    assert re.findall(r'href="/challenges/([a-z0-9-]+)"', first)[:20] == newest_first[:20]
+    assert newest_first[20] not in first
+    assert 'rel="next"' in first
+    second = client.get(url + "?page=2").get_data(as_text=True)
+    assert [slug for slug in newest_first if f'/challenges/{slug}"' in second] == newest_first[20:]
+    assert client.get(url + "?page=3").status_code == 404
