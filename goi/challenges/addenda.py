@@ -13,11 +13,15 @@ from goi.challenges.services import replace_criteria, validate_timeline
 from goi.core import audit, clock
 from goi.core.errors import DomainError
 from goi.core.html import render_markdown
+from goi.core.transactions import lock_row
 from goi.extensions import db
 
 
 def publish_addendum(actor: User, challenge: Challenge, summary: str, changes: dict) -> Addendum:
     """A numbered change after publication: a later deadline, other criteria or timeline, new rules text."""
+    # First, so that two editors publishing at once take turns and the second checks and numbers its addendum
+    # against the first's: it would otherwise read the same maximum number, or replace criteria already replaced.
+    lock_row(challenge)
     if challenge.status not in (ChallengeStatus.PUBLISHED,):
         raise DomainError(_("Addenda are published while a challenge is open."))
     if not summary.strip():

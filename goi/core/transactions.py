@@ -8,7 +8,8 @@ SQLITE_BUSY_SNAPSHOT); a read transaction begins with a plain BEGIN and never ta
 - outside a request (commands, tests calling services) every transaction writes, as before;
 - write_transaction() is the write a reading request must make (the due work of goi.site.due_work);
 - reading() is slow read-only work of a writing request (a password hash, an upload check), run before its write
-  transaction begins; and a writing request that renders a page having written nothing reads from then on.
+  transaction begins; and a writing request that renders a page having written nothing reads from then on;
+- lock_row() makes writers that number "the maximum + 1" under one parent row take turns on PostgreSQL.
 
 Every dialect records the mode on the connection; with GUARD_READ_TRANSACTIONS (the test profile) a write in a
 read transaction raises WriteInReadTransaction, elsewhere it is logged.
@@ -22,7 +23,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import Flask, before_render_template, current_app, has_app_context, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -127,6 +128,19 @@ def reading() -> Iterator[None]:
             raise WriteInReadTransaction("reading() was given changes to write; they are rolled back")
     finally:
         _chosen.reset(token)
+
+
+def lock_row(instance: db.Model) -> None:
+    """Hold the instance's row lock until the transaction ends (SELECT ... FOR UPDATE) and re-read it under the lock.
+
+    On PostgreSQL (READ COMMITTED) a second writer waits here until the first commits; its attributes and
+    collections, expired here, are then loaded afresh, and so is "the maximum + 1" read after the lock. The
+    select flushes pending changes first, so expiring loses none. SQLite omits FOR UPDATE: BEGIN IMMEDIATE
+    already serializes its writers.
+    """
+    model = type(instance)
+    db.session.execute(select(model.id).where(model.id == instance.id).with_for_update())
+    db.session.expire(instance)
 
 
 def read_from_here() -> bool:

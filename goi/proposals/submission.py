@@ -16,6 +16,7 @@ from goi.challenges.permissions import belongs_to_owner
 from goi.core import audit, clock
 from goi.core.errors import DomainError
 from goi.core.html import render_markdown
+from goi.core.transactions import lock_row
 from goi.extensions import db
 from goi.proposals import signals
 from goi.proposals.models import Proposal, ProposalStatus, ProposalVersion, TeamMemberStatus
@@ -136,6 +137,9 @@ def submission_problems(proposal: Proposal) -> list[str]:
 
 def submit_proposal(user: User, proposal: Proposal) -> ProposalVersion:
     """Check the deadline (server clock) and eligibility, then freeze a new version with its hash."""
+    # First, so that two submits at once (two tabs, a double click) take turns and the second sees the first's
+    # version: it would otherwise read the same maximum version (a unique violation, a 500).
+    lock_row(proposal)
     require_lead(user, proposal)
     challenge = proposal.challenge
     if not challenge.is_accepting_proposals:
