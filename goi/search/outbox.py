@@ -221,26 +221,23 @@ def _apply_rows(batch, limit: int, through: int | None) -> list:
 
 def _mark_indexed(row_ids: list[int]) -> None:
     with Session(bind=db.engine) as session, session.begin():
-        for start in range(0, len(row_ids), 500):
-            session.execute(
-                update(SearchOutbox)
-                .where(SearchOutbox.id.in_(row_ids[start : start + 500]))
-                .values(indexed_at=clock.now())
-                .execution_options(synchronize_session=False)
-            )
-        # The index answers differently now: a search page cached between the change and this write is stale.
-        raise_content_version(session)
+        mark_indexed(session, row_ids)
 
 
-def mark_all_indexed_up_to(session: Session, last_id: int) -> None:
-    """After a rebuild: every row written before it started is done (and every cached search page stale)."""
+def mark_indexed(session: Session, row_ids: list[int]) -> None:
+    """These rows are done (and every cached search page stale: the index answers differently now).
+
+    Exactly the rows read, never "every id up to the last one": on PostgreSQL a transaction holding a lower id can
+    commit after a higher one, and its change may not be in what was indexed.
+    """
+    for start in range(0, len(row_ids), 500):
+        session.execute(
+            update(SearchOutbox)
+            .where(SearchOutbox.id.in_(row_ids[start : start + 500]), SearchOutbox.indexed_at.is_(None))
+            .values(indexed_at=clock.now())
+            .execution_options(synchronize_session=False)
+        )
     raise_content_version(session)
-    session.execute(
-        update(SearchOutbox)
-        .where(SearchOutbox.id <= last_id, SearchOutbox.indexed_at.is_(None))
-        .values(indexed_at=clock.now())
-        .execution_options(synchronize_session=False)
-    )
 
 
 def purge_indexed(older_than: timedelta = timedelta(days=7)) -> int:

@@ -18,7 +18,7 @@ province code, status, org kind, type), counted over the whole result set.
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from goi.core import clock
@@ -127,19 +127,20 @@ def apply_pending() -> int:
 
 
 def rebuild() -> int:
-    """Replace the index with every document the database holds; marks earlier outbox rows done."""
+    """Replace the index with every document the database holds; marks the outbox rows pending before it done."""
     from goi.search.documents import all_documents
     from goi.search.models import SearchOutbox
-    from goi.search.outbox import mark_all_indexed_up_to
+    from goi.search.outbox import mark_indexed
 
     with backend().batch(REBUILD_LOCK_TIMEOUT) as batch, Session(bind=db.engine) as session:
-        last_id = session.scalar(select(func.max(SearchOutbox.id))) or 0
+        # Read before the documents: every change of these rows was committed before the documents are read.
+        pending = list(session.scalars(select(SearchOutbox.id).where(SearchOutbox.indexed_at.is_(None))))
         documents = list(all_documents(session))
         session.rollback()
         batch.clear()
         batch.index(documents)
     with Session(bind=db.engine) as session, session.begin():
-        mark_all_indexed_up_to(session, last_id)
+        mark_indexed(session, pending)
     return len(documents)
 
 

@@ -86,6 +86,35 @@ def test_sync_on_commit_can_be_turned_off_and_cli_sync_check_rebuild(app, people
     assert ("challenge", challenge_id) in found_ids(None, "rusakanari")
 
 
+def test_rebuild_marks_done_only_the_rows_pending_when_it_read(app, people, monkeypatch):
+    """A row committed while the rebuild reads, even with a lower id than a row it saw (ids need not commit in
+    order on PostgreSQL), stays pending: its change may not be in what was indexed."""
+    app.config["SEARCH_SYNC_ON_COMMIT"] = False
+    first = make_challenge(people["city"], "Pertama sebelum rebuild").id
+    db.session.commit()
+    make_challenge(people["city"], "Kedua sebelum rebuild")
+    db.session.commit()
+    gap = db.session.scalar(select(func.min(SearchOutbox.id)).where(SearchOutbox.object_id == first))
+    db.session.execute(SearchOutbox.__table__.delete().where(SearchOutbox.id == gap))
+    db.session.commit()
+    from goi.search import documents
+
+    read_documents = documents.all_documents
+
+    def documents_while_a_late_row_commits(session):
+        # The row a slower transaction, holding the lower id, commits once the rebuild has begun.
+        session.execute(SearchOutbox.__table__.insert().values(id=gap, doc_type="challenge", object_id=first))
+        session.commit()
+        return read_documents(session)
+
+    monkeypatch.setattr(documents, "all_documents", documents_while_a_late_row_commits)
+    service.rebuild()
+    db.session.expire_all()
+    assert db.session.get(SearchOutbox, gap).indexed_at is None
+    others = db.session.scalars(select(SearchOutbox).where(SearchOutbox.id != gap)).all()
+    assert others and all(row.indexed_at is not None for row in others)
+
+
 # -- several processes on one database (a SQLite file or the run's PostgreSQL schema) and one index folder
 
 
