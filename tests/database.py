@@ -179,3 +179,19 @@ def empty_database(folder: Path | str) -> Iterator[str]:
         yield with_schema(schema)
     finally:
         _drop_schema(schema)
+
+
+def empty_redis_database(uri: str, **options) -> Iterator:
+    """A fixture body: a connection to the Redis database at uri, emptied before and after the test; the test is
+    skipped, with the reason, when Redis does not answer."""
+    import redis
+
+    try:
+        connection = redis.Redis.from_url(uri, socket_connect_timeout=3, **options)
+        connection.ping()
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
+        pytest.skip(f"Redis is not reachable at {uri}: {error}")
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+    connection.close()

@@ -6,7 +6,6 @@ import secrets
 import uuid
 
 import pytest
-import redis
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
@@ -47,15 +46,7 @@ def _keep_loggers():
 
 @pytest.fixture
 def redis_db():
-    try:
-        connection = redis.Redis.from_url(REDIS_URI, socket_connect_timeout=3, decode_responses=True)
-        connection.ping()
-    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
-        pytest.skip(f"Redis is not reachable at {REDIS_URI}: {error}")
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
-    connection.close()
+    yield from database.empty_redis_database(REDIS_URI, decode_responses=True)
 
 
 @pytest.fixture

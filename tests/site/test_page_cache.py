@@ -9,7 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import redis
 from flask import Flask
 from sqlalchemy import event, text
 
@@ -25,7 +24,7 @@ from goi.orgs.models import OrgKind
 from goi.search.outbox import apply_pending
 from goi.site.locale import LOCALE_COOKIE
 from goi.site.page_cache import PRIVATE_CACHE_CONTROL, PUBLIC_CACHE_CONTROL, current_version
-from tests import factories
+from tests import database, factories
 from tests.challenges import NOW, make_challenge
 from tests.conftest import log_in
 from tests.orgs import fresh_client
@@ -396,15 +395,7 @@ def test_the_embedded_profile_keeps_its_file_cache_under_the_instance_folder():
 
 @pytest.fixture
 def redis_cache():
-    try:
-        connection = redis.Redis.from_url(REDIS_URI, socket_connect_timeout=3)
-        connection.ping()
-    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
-        pytest.skip(f"Redis is not reachable at {REDIS_URI}: {error}")
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
-    connection.close()
+    yield from database.empty_redis_database(REDIS_URI)
 
 
 def test_another_host_sees_the_change_through_redis(app, tmp_path, redis_cache):
