@@ -73,6 +73,13 @@ def test_a_deadline_changed_in_this_process_is_seen_at_once(app, palembang):
     assert deadlines.next_deadline() == NOW + timedelta(minutes=5)
 
 
+def _change_elsewhere(challenge_id: int, **values) -> None:
+    """Change a challenge's row as another process would: on a connection of its own, past every session here."""
+    table = Challenge.__table__
+    with db.engine.begin() as connection:
+        connection.execute(update(table).where(table.c.id == challenge_id).values(**values))
+
+
 def test_a_deadline_changed_by_another_process_is_seen_within_the_refresh_interval(app, client, palembang):
     app.config["DEADLINE_REFRESH_SECONDS"] = 30
     challenge = make_challenge(palembang, closes_at=NOW + timedelta(days=3))
@@ -81,12 +88,7 @@ def test_a_deadline_changed_by_another_process_is_seen_within_the_refresh_interv
     challenge_id = challenge.id
     db.session.commit()
     # Another process moves the deadline: no session of this process sees the change.
-    with db.engine.begin() as connection:
-        connection.execute(
-            update(Challenge.__table__)
-            .where(Challenge.__table__.c.id == challenge_id)
-            .values(closes_at=NOW + timedelta(minutes=10))
-        )
+    _change_elsewhere(challenge_id, closes_at=NOW + timedelta(minutes=10))
     clock.freeze(NOW + timedelta(seconds=29))
     assert deadlines.next_deadline() == NOW + timedelta(days=3)
     clock.freeze(NOW + timedelta(seconds=30))
@@ -103,10 +105,7 @@ def test_a_due_deadline_closed_elsewhere_is_read_again(app, palembang):
     assert deadlines.next_deadline() == NOW + timedelta(hours=1)
     challenge_id = challenge.id
     db.session.commit()
-    with db.engine.begin() as connection:
-        connection.execute(
-            update(Challenge.__table__).where(Challenge.__table__.c.id == challenge_id).values(status="closed")
-        )
+    _change_elsewhere(challenge_id, status="closed")
     clock.freeze(NOW + timedelta(hours=1))
     with app.test_request_context("/"):
         assert deadlines.close_if_due() == 0
