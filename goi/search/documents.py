@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from goi.accounts.models import User
 from goi.challenges.models import Addendum, Challenge, ChallengeStatus, Question
@@ -305,24 +305,54 @@ def dependent_targets(session: Session, doc_type: str, object_id: int) -> list[t
     return []
 
 
-def all_targets(session: Session) -> Iterator[tuple[str, int]]:
-    """Every (type, id) that may have a document; builders decide which really do."""
-    for doc_type, model in (
-        ("challenge", Challenge),
-        ("organization", Organization),
-        ("profile", User),
-        ("question", Question),
-        ("addendum", Addendum),
-        ("proposal", Proposal),
-        ("result", ChallengeResult),
-    ):
-        for object_id in session.scalars(select(model.id).order_by(model.id)):
-            yield doc_type, object_id
+TARGET_MODELS = (
+    ("challenge", Challenge),
+    ("organization", Organization),
+    ("profile", User),
+    ("question", Question),
+    ("addendum", Addendum),
+    ("proposal", Proposal),
+    ("result", ChallengeResult),
+)
+# What each builder reads beyond its row, loaded for a whole chunk in a few statements (not a few per document).
+PRELOADS = {
+    "challenge": (
+        selectinload(Challenge.criteria),
+        selectinload(Challenge.owner_org),
+        selectinload(Challenge.co_owners),
+    ),
+    "question": (selectinload(Question.challenge).selectinload(Challenge.co_owners),),
+    "addendum": (
+        selectinload(Addendum.challenge).selectinload(Challenge.co_owners),
+        selectinload(Addendum.challenge).selectinload(Challenge.owner_org),
+    ),
+    "proposal": (
+        selectinload(Proposal.challenge).selectinload(Challenge.co_owners),
+        selectinload(Proposal.members),
+        selectinload(Proposal.sections),
+        selectinload(Proposal.organization),
+        selectinload(Proposal.lead_user),
+    ),
+}
+REBUILD_CHUNK = 500
 
 
 def all_documents(session: Session) -> Iterator[SearchDocument]:
-    """Every document the database says the index should hold."""
-    for doc_type, object_id in all_targets(session):
-        document = build(session, doc_type, object_id)
-        if document is not None:
-            yield document
+    """Every document the database says the index should hold.
+
+    A chunk of rows at a time, with what their builders read loaded beforehand, so that the builders find it in the
+    session; the session is emptied after each chunk, so memory stays that of one chunk at any size.
+    """
+    for doc_type, model in TARGET_MODELS:
+        ids = list(session.scalars(select(model.id).order_by(model.id)))
+        for start in range(0, len(ids), REBUILD_CHUNK):
+            chunk = ids[start : start + REBUILD_CHUNK]
+            # Held while the chunk is built: the session keeps its rows only as long as something refers to them.
+            rows = select(model).where(model.id.in_(chunk)).options(*PRELOADS.get(doc_type, ()))
+            loaded = session.scalars(rows).all()
+            for object_id in chunk:
+                document = build(session, doc_type, object_id)
+                if document is not None:
+                    yield document
+            del loaded
+            session.expunge_all()
