@@ -79,6 +79,8 @@ class Config:
     # a file cache under <instance>/page_cache shared by one host's workers unless CACHE_TYPE says otherwise.
     PAGE_CACHE = _env_bool("PAGE_CACHE", True)
     PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 60)
+    # Entries each process also keeps in memory (checked like the shared store's); 0 keeps none.
+    PAGE_CACHE_LOCAL_ENTRIES = _env_int("PAGE_CACHE_LOCAL_ENTRIES", 256)
     CACHE_TYPE = _env("CACHE_TYPE", "FileSystemCache")
     CACHE_DIR = _env("CACHE_DIR")
     CACHE_THRESHOLD = _env_int("CACHE_THRESHOLD", 20000)
