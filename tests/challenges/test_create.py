@@ -188,6 +188,9 @@ def test_co_owners_must_be_verified_governments_and_then_manage(client, post, lo
     log_in(client, denpasar_admin)
     assert client.get(f"/challenges/{challenge.slug}/edit").status_code == 200
     assert db.session.scalar(select(func.count()).select_from(ChallengeCoOwner)) == 1
+    # The co-owner's dashboard and organization page list it with its own challenges (the draft for its managers).
+    assert f'data-challenge="{challenge.slug}"' in client.get("/account/challenges").get_data(as_text=True)
+    assert f'data-challenge="{challenge.slug}"' in client.get("/orgs/pemkot-denpasar").get_data(as_text=True)
 
 
 def test_owner_edits_a_draft(client, post, login_as, palembang):
