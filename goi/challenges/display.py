@@ -87,7 +87,9 @@ def organization_challenges(organization: Organization) -> Page:
     """A page (?page=) of an organization's challenges as the current user may see them: drafts only for its
     managers."""
     include_drafts = can_manage_organization(current_user, organization)
-    return paginate(queries.organization_challenges_query(organization, include_drafts), per_page=ORG_PAGE_SIZE)
+    return paginate(
+        queries.organization_challenges_query(organization, include_drafts), per_page=ORG_PAGE_SIZE, key=Challenge.id
+    )
 
 
 def challenge_status_name(status: ChallengeStatus) -> str:

@@ -105,7 +105,7 @@ def index():
     # so the list understands both languages, stems and typos.
     match_keywords = current_app.extensions["challenge_keyword_matcher"]
     matching_ids = match_keywords(current_user, filters["q"]) if filters.get("q") else None
-    page = paginate(queries.browse_query(filters, matching_ids), per_page=20)
+    page = paginate(queries.browse_query(filters, matching_ids), per_page=20, key=Challenge.id)
     return render_template(
         "challenges/index.html",
         form=form,
@@ -121,7 +121,7 @@ def mine():
     organization_ids = managed_organization_ids(current_user)
     page = counts = None
     if organization_ids:
-        page = paginate(queries.managed_challenges_query(organization_ids), per_page=30)
+        page = paginate(queries.managed_challenges_query(organization_ids), per_page=30, key=Challenge.id)
         counts = queries.status_counts(organization_ids)
     return render_template("challenges/mine.html", page=page, counts=counts)
 

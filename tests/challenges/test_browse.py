@@ -244,3 +244,26 @@ def test_budget_shown_in_rupiah(client, palembang):
     db.session.commit()
     html = client.get("/challenges").get_data(as_text=True)
     assert "Rp 1.500.000.000 – Rp 2.000.000.000" in html and "2026-12-31 23:59 WIB" in html
+
+
+def test_a_page_read_by_its_keys_holds_the_rows_of_the_plain_page_in_the_same_order(app, palembang):
+    from goi.challenges.models import Challenge
+    from goi.challenges.queries import browse_query
+    from goi.core.pagination import paginate
+
+    for number in range(25):
+        make_challenge(
+            palembang,
+            ChallengeStatus.PUBLISHED if number % 5 else ChallengeStatus.CLOSED,
+            closes_at=NOW + timedelta(days=number % 4 + 1),  # ties, broken by id
+            budget_max=(number % 3) * 100_000_000 or None,
+        )
+    db.session.commit()
+    for sort in ("deadline", "newest", "budget"):
+        query = browse_query({"sort": sort})
+        for page in (1, 2, 3):
+            with app.test_request_context():
+                plain = paginate(query, per_page=10, page=page)
+                keyed = paginate(query, per_page=10, page=page, key=Challenge.id)
+            assert [c.id for c in keyed.items] == [c.id for c in plain.items], (sort, page)
+            assert keyed.total == plain.total == 25 and len(keyed.items) == (5 if page == 3 else 10)
