@@ -6,14 +6,13 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from goi.core.forms import select_choices
+from goi.core.forms import QuickSelectField, select_choices
 from goi.data.regions import province_choices, regency, regency_choices
 
 LANGUAGE_CHOICES = [("id", "Bahasa Indonesia"), ("en", "English")]
@@ -92,8 +91,8 @@ class ProfileForm(FlaskForm):
         description=_l("Separate keywords with commas, for example: drainage, IoT, waste management"),
     )
     languages = SelectMultipleField(_l("Languages you work in"), choices=select_choices(PROFILE_LANGUAGE_CHOICES))
-    province_code = SelectField(_l("Province"), validators=[Optional()])
-    regency_code = SelectField(_l("Regency or city"), validators=[Optional()])
+    province_code = QuickSelectField(_l("Province"), validators=[Optional()])
+    regency_code = QuickSelectField(_l("Regency or city"), validators=[Optional()])
     is_public_profile = BooleanField(_l("Show my profile publicly"))
 
     def __init__(self, *args, **kwargs):

@@ -1,11 +1,11 @@
 """The filters of the public challenge list (/challenges), read and validated from the query string."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, Form, IntegerField, SelectField, StringField
+from wtforms import DateField, Form, IntegerField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from goi.challenges.forms import SOLVER_KIND_LABELS, current_locale
-from goi.core.forms import select_choices
+from goi.core.forms import QuickSelectField, select_choices
 from goi.data import regions, taxonomy
 
 BROWSE_STATUSES = {
@@ -28,17 +28,17 @@ class BrowseForm(Form):
     """The filters of /challenges, read from the query string."""
 
     q = StringField(_l("Keywords"), validators=[Optional(), Length(max=200)])
-    status = SelectField(_l("Status"), validators=[Optional()])
-    sector = SelectField(_l("Sector"), validators=[Optional()])
-    province = SelectField(_l("Province"), validators=[Optional()])
-    metro = SelectField(_l("Metropolitan area"), validators=[Optional()])
-    kind = SelectField(_l("Who may apply"), validators=[Optional()])
+    status = QuickSelectField(_l("Status"), validators=[Optional()])
+    sector = QuickSelectField(_l("Sector"), validators=[Optional()])
+    province = QuickSelectField(_l("Province"), validators=[Optional()])
+    metro = QuickSelectField(_l("Metropolitan area"), validators=[Optional()])
+    kind = QuickSelectField(_l("Who may apply"), validators=[Optional()])
     budget_min = IntegerField(_l("Budget from (Rp)"), validators=[Optional(), NumberRange(min=0, max=10**15)])
     budget_max = IntegerField(_l("Budget up to (Rp)"), validators=[Optional(), NumberRange(min=0, max=10**15)])
     closes_within = IntegerField(_l("Deadline within (days)"), validators=[Optional(), NumberRange(min=1, max=3650)])
     closes_from = DateField(_l("Deadline from"), validators=[Optional()])
     closes_until = DateField(_l("Deadline until"), validators=[Optional()])
-    sort = SelectField(_l("Sort by"), validators=[Optional()], default="deadline")
+    sort = QuickSelectField(_l("Sort by"), validators=[Optional()], default="deadline")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,6 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -25,7 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from goi.challenges import services
 from goi.challenges.models import BudgetKind, Challenge, ChallengeOutcome, SolverKind
 from goi.core import clock
-from goi.core.forms import select_choices
+from goi.core.forms import QuickSelectField, select_choices
 from goi.data import regions, taxonomy
 from goi.orgs.models import Organization
 
@@ -125,12 +124,12 @@ class ChallengeForm(CriteriaMixin, FlaskForm):
     outcomes = TextAreaField(
         _l("Expected outcomes"), validators=[Optional(), Length(max=20000)], description=_l("Markdown is supported.")
     )
-    sector = SelectField(_l("Sector"), validators=[DataRequired()])
-    dimension = SelectField(_l("Smart-city dimension"), validators=[Optional()])
+    sector = QuickSelectField(_l("Sector"), validators=[DataRequired()])
+    dimension = QuickSelectField(_l("Smart-city dimension"), validators=[Optional()])
     sdgs = SelectMultipleField(_l("Sustainable Development Goals"), coerce=int, validators=[Optional()])
-    province_code = SelectField(_l("Province"), validators=[Optional()])
-    regency_code = SelectField(_l("Regency or city"), validators=[Optional()])
-    metro_code = SelectField(
+    province_code = QuickSelectField(_l("Province"), validators=[Optional()])
+    regency_code = QuickSelectField(_l("Regency or city"), validators=[Optional()])
+    metro_code = QuickSelectField(
         _l("Metropolitan area"),
         validators=[Optional()],
         description=_l("For a joint challenge of a metropolitan area, instead of or besides a province."),
@@ -141,7 +140,7 @@ class ChallengeForm(CriteriaMixin, FlaskForm):
         validators=[Optional()],
         description=_l("Other verified governments that own this challenge with you."),
     )
-    budget_kind = SelectField(
+    budget_kind = QuickSelectField(
         _l("Kind of funding"),
         choices=select_choices([(kind.value, label) for kind, label in BUDGET_KIND_LABELS.items()]),
         default=BudgetKind.BUDGET.value,
@@ -163,7 +162,7 @@ class ChallengeForm(CriteriaMixin, FlaskForm):
     closes_at = _datetime_field(_l("Deadline"), required=True)
     review_until = _datetime_field(_l("Review until"))
     decision_at = _datetime_field(_l("Decision"))
-    score_scale = SelectField(
+    score_scale = QuickSelectField(
         _l("Score scale"),
         coerce=int,
         choices=select_choices([(5, _l("1 to 5")), (10, _l("1 to 10"))]),
@@ -335,7 +334,7 @@ class CancelForm(FlaskForm):
 
 
 class DecideForm(FlaskForm):
-    outcome = SelectField(
+    outcome = QuickSelectField(
         _l("Outcome"), choices=select_choices([(outcome.value, label) for outcome, label in OUTCOME_LABELS.items()])
     )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])

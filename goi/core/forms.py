@@ -5,8 +5,11 @@ from typing import TypeVar
 
 from flask import abort, flash, redirect
 from flask_wtf import FlaskForm
+from markupsafe import escape
 from werkzeug.wrappers import Response
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import Select as SelectWidget
 
 from goi.core.errors import DomainError
 from goi.extensions import db
@@ -16,6 +19,30 @@ T = TypeVar("T")
 
 class ActionForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that change state."""
+
+
+class QuickSelect(SelectWidget):
+    """WTForms' select widget writing a plain option itself: the same HTML, without the attribute machinery per
+    option (a list of 38 provinces or 514 regencies is rendered on every page that filters by place)."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        value = choice.value
+        if kwargs or choice.render_kw or isinstance(value, bool):
+            return super().render_option(choice, **kwargs)
+        selected = "selected " if choice.selected else ""  # html_params orders attributes by name
+        return f'<option {selected}value="{escape(value)}">{escape(choice.label or value)}</option>'
+
+    @classmethod
+    def _dispatch_render_option(cls):
+        # WTForms inspects render_option's signature for every option to support old overrides; this one is new.
+        return cls.render_option
+
+
+class QuickSelectField(SelectField):
+    """A SelectField rendered by QuickSelect."""
+
+    widget = QuickSelect()
 
 
 def select_choices(pairs: Iterable[tuple]) -> list[SelectChoice]:

@@ -5,10 +5,10 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
-from goi.core.forms import select_choices
+from goi.core.forms import QuickSelectField, select_choices
 from goi.data.regions import province_choices, regency, regency_choices
 from goi.orgs.models import GovernmentKind, MemberRole, OrgKind
 
@@ -32,8 +32,10 @@ _DOMAIN = re.compile(r"^(?=.{4,120}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a
 
 class OrganizationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
-    kind = SelectField(_l("Kind"), choices=select_choices([(kind.value, label) for kind, label in KIND_LABELS.items()]))
-    government_kind = SelectField(
+    kind = QuickSelectField(
+        _l("Kind"), choices=select_choices([(kind.value, label) for kind, label in KIND_LABELS.items()])
+    )
+    government_kind = QuickSelectField(
         _l("Kind of government body"),
         choices=select_choices(
             [("", _l("— not a government —"))] + [(kind.value, label) for kind, label in GOVERNMENT_KIND_LABELS.items()]
@@ -46,8 +48,8 @@ class OrganizationForm(FlaskForm):
     website = StringField(
         _l("Website"), validators=[Optional(), URL(require_tld=True), Length(max=300)], description="https://…"
     )
-    province_code = SelectField(_l("Province"), validators=[Optional()])
-    regency_code = SelectField(_l("Regency or city"), validators=[Optional()])
+    province_code = QuickSelectField(_l("Province"), validators=[Optional()])
+    regency_code = QuickSelectField(_l("Regency or city"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,7 +85,7 @@ class OrganizationForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField(
+    role = QuickSelectField(
         _l("Role"),
         choices=select_choices([(role.value, label) for role, label in ROLE_LABELS.items()]),
         default=MemberRole.MEMBER.value,
@@ -91,7 +93,9 @@ class InviteForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=select_choices([(role.value, label) for role, label in ROLE_LABELS.items()]))
+    role = QuickSelectField(
+        _l("Role"), choices=select_choices([(role.value, label) for role, label in ROLE_LABELS.items()])
+    )
 
 
 class VisibilityForm(FlaskForm):

@@ -3,11 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from goi.challenges.models import Challenge
-from goi.core.forms import select_choices
+from goi.core.forms import QuickSelectField, select_choices
 from goi.orgs.models import Organization
 
 # Rupiah in a 64-bit column; a quadrillion is far above any city budget.
@@ -16,7 +16,7 @@ SOLO = "solo"
 
 
 class StartProposalForm(FlaskForm):
-    team = SelectField(_l("Submit as"))
+    team = QuickSelectField(_l("Submit as"))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
 
     def set_organizations(self, organizations: list[Organization]) -> None:
@@ -97,7 +97,7 @@ class AttachmentForm(FlaskForm):
 class PartnerInviteForm(FlaskForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
     responsibility = StringField(_l("Responsibility in the team"), validators=[DataRequired(), Length(max=200)])
-    organization_id = SelectField(_l("Their organization"), validators=[Optional()])
+    organization_id = QuickSelectField(_l("Their organization"), validators=[Optional()])
 
     def set_organizations(self, organizations: list[Organization]) -> None:
         self.organization_id.choices = select_choices(
@@ -106,4 +106,4 @@ class PartnerInviteForm(FlaskForm):
 
 
 class InvitationAnswerForm(FlaskForm):
-    decision = SelectField(choices=select_choices([("accept", "accept"), ("decline", "decline")]))
+    decision = QuickSelectField(choices=select_choices([("accept", "accept"), ("decline", "decline")]))

@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from goi.core.forms import select_choices
+from goi.core.forms import QuickSelectField, select_choices
 from goi.proposals.models import Proposal
 from goi.reviews.models import AwardLabel
 from goi.reviews.services import MAX_CITATION, MAX_SUMMARY, EntryChoice
@@ -27,7 +27,7 @@ class ResultsForm(FlaskForm):
 
     proposal_ids: tuple[int, ...] = ()
 
-    def rows(self) -> list[tuple[int, BooleanField, SelectField, TextAreaField]]:
+    def rows(self) -> list[tuple[int, BooleanField, QuickSelectField, TextAreaField]]:
         """(proposal id, include, award, citation) per submitted proposal, in the form's order."""
         return [
             (proposal_id, self[f"include_{proposal_id}"], self[f"award_{proposal_id}"], self[f"citation_{proposal_id}"])
@@ -54,7 +54,7 @@ def results_form_for(proposals: list[Proposal], **kwargs) -> ResultsForm:
         setattr(
             _ChallengeResultsForm,
             f"award_{proposal.id}",
-            SelectField(_l("Award"), choices=award_choices, default=AwardLabel.SHORTLISTED.value),
+            QuickSelectField(_l("Award"), choices=award_choices, default=AwardLabel.SHORTLISTED.value),
         )
         setattr(
             _ChallengeResultsForm,
