@@ -1,7 +1,9 @@
 """Flask extensions, created unbound and initialised by create_app."""
 
+from functools import cached_property
+
 from flask import request
-from flask_babel import Babel
+from flask_babel import Babel, Domain, get_locale
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -31,9 +33,37 @@ def client_address() -> str:
     return get_remote_address() or request.remote_addr or "unknown"
 
 
+class _LocaleDomain(Domain):
+    """Flask-Babel's message domain, finding the current locale's catalogue by the locale's parts.
+
+    Flask-Babel formats the locale's name on every lookup (a few hundred per page); the catalogue itself, and
+    everything else, is Flask-Babel's.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._by_locale: dict[tuple, object] = {}
+
+    def get_translations(self):
+        locale = get_locale()
+        if locale is None:  # outside a request
+            return super().get_translations()
+        key = (locale.language, locale.territory, locale.script, locale.variant)
+        found = self._by_locale.get(key)
+        if found is None:
+            found = self._by_locale[key] = super().get_translations()
+        return found
+
+
+class _Babel(Babel):
+    @cached_property
+    def domain_instance(self) -> Domain:
+        return _LocaleDomain(domain=self.domain)
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+babel = _Babel()
 limiter = Limiter(key_func=client_address, default_limits=[])

@@ -1,6 +1,7 @@
 """The challenge state machine: the allowed moves, each move logged and announced, and the actions that make them."""
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from goi.accounts.models import User
@@ -96,14 +97,17 @@ def cancel(actor: User, challenge: Challenge, reason: str) -> None:
     transition(challenge, ChallengeStatus.CANCELLED, actor, note=reason.strip())
 
 
+STATUS_LABELS = {
+    ChallengeStatus.DRAFT: _l("Draft"),
+    ChallengeStatus.PUBLISHED: _l("Open"),
+    ChallengeStatus.CLOSED: _l("Closed"),
+    ChallengeStatus.UNDER_REVIEW: _l("Under review"),
+    ChallengeStatus.DECIDED: _l("Decided"),
+    ChallengeStatus.ARCHIVED: _l("Archived"),
+    ChallengeStatus.CANCELLED: _l("Cancelled"),
+}
+
+
 def status_label(status: ChallengeStatus) -> str:
-    labels = {
-        ChallengeStatus.DRAFT: _("Draft"),
-        ChallengeStatus.PUBLISHED: _("Open"),
-        ChallengeStatus.CLOSED: _("Closed"),
-        ChallengeStatus.UNDER_REVIEW: _("Under review"),
-        ChallengeStatus.DECIDED: _("Decided"),
-        ChallengeStatus.ARCHIVED: _("Archived"),
-        ChallengeStatus.CANCELLED: _("Cancelled"),
-    }
-    return labels[status]
+    """The state's name in the current language (one catalogue lookup: a list shows it on every row)."""
+    return str(STATUS_LABELS[status])

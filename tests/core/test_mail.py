@@ -12,7 +12,7 @@ from email.message import Message
 import pytest
 from aiosmtpd.controller import Controller
 from flask import g
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, refresh
 from sqlalchemy import select
 
 from config import TestConfig
@@ -286,3 +286,16 @@ class TestNoServerConfigured:
         [row] = _rows(db)
         assert row.sent_at is None
         assert row.attempts == 0
+
+
+def test_the_catalogue_follows_the_locale_inside_one_request_also_when_forced(app):
+    """Translations are found by the locale's parts: a forced locale (an email in its recipient's language) gets
+    its own catalogue, and the request's comes back after it."""
+    with app.test_request_context("/", headers={"Cookie": "goi_lang=id"}):
+        assert gettext("Challenges") == "Tantangan"
+        with force_locale("en"):
+            assert gettext("Challenges") == "Challenges"
+        assert gettext("Challenges") == "Tantangan"
+    with app.test_request_context("/", headers={"Cookie": "goi_lang=en"}):
+        refresh()  # the test's app context (and its g) outlives the request; a served request starts afresh
+        assert gettext("Challenges") == "Challenges"
