@@ -1,8 +1,10 @@
 """The sanitizer for user-written Markdown and HTML."""
 
+import re
+
 import pytest
 
-from goi.core.html import render_markdown, safe, sanitize
+from goi.core.html import render_markdown, safe, safe_snippet, sanitize
 
 
 @pytest.mark.parametrize(
@@ -125,3 +127,24 @@ def test_safe_marks_stored_html():
     assert str(marked) == "<strong>x</strong>"
     assert marked.__html__() == "<strong>x</strong>"
     assert str(safe(None)) == ""
+
+
+@pytest.mark.parametrize(
+    ("snippet", "expected"),
+    [
+        ("Peringatan <mark>banjir</mark> &amp; genangan", "Peringatan <mark>banjir</mark> &amp; genangan"),
+        (
+            "&lt;script&gt;alert(1)&lt;/script&gt; <mark>asap</mark>",
+            "&lt;script&gt;alert(1)&lt;/script&gt; <mark>asap</mark>",
+        ),
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ('<mark onclick="x()">a</mark>', "&lt;mark onclick=&#34;x()&#34;&gt;a</mark>"),
+        ('<img src=x onerror="alert(1)"><mark>b</mark>', "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;<mark>b</mark>"),
+        ("<MARK>c</MARK> <b>d</b>", "&lt;MARK&gt;c&lt;/MARK&gt; &lt;b&gt;d&lt;/b&gt;"),
+        (None, ""),
+    ],
+)
+def test_a_snippet_keeps_only_bare_mark_tags(snippet, expected):
+    cleaned = safe_snippet(snippet)
+    assert str(cleaned) == expected
+    assert re.sub(r"</?mark>", "", str(cleaned)).count("<") == 0
