@@ -3,7 +3,7 @@
 from flask import abort, g
 from sqlalchemy import select
 
-from goi.challenges.models import Challenge, ChallengeCoOwner, ChallengeStatus, Question
+from goi.challenges.models import Challenge, ChallengeStatus, Question
 from goi.core.policy import Rule
 from goi.extensions import db
 from goi.orgs.models import MemberRole, Membership, Organization, OrgKind
@@ -48,25 +48,30 @@ def managed_organization_ids(user) -> set[int]:
 
 
 def owner_organization_ids(challenge: Challenge) -> set[int]:
-    co_owner_ids = {
-        row.organization_id
-        for row in db.session.scalars(select(ChallengeCoOwner).where(ChallengeCoOwner.challenge_id == challenge.id))
-    }
-    return {challenge.owner_org_id, *co_owner_ids}
+    """The owner and co-owners (the co-owners collection is loaded once per challenge and session, and is what
+    goi.challenges.services changes)."""
+    return {challenge.owner_org_id, *(row.organization_id for row in challenge.co_owners)}
 
 
 def belongs_to_owner(user, challenge: Challenge) -> bool:
-    """Whether the user is a member (any role) of an owner or co-owner organization: a conflict of interest."""
+    """Whether the user is a member (any role) of an owner or co-owner organization: a conflict of interest.
+
+    Asked once per user and challenge in a request (a challenge page asks it for several of its parts).
+    """
     if not user.is_authenticated:
         return False
-    return (
-        db.session.scalar(
-            select(Membership.id)
-            .where(Membership.user_id == user.id, Membership.organization_id.in_(owner_organization_ids(challenge)))
-            .limit(1)
+    cache = g.setdefault("belongs_to_owner", {})
+    key = (user.id, challenge.id, frozenset(owner_organization_ids(challenge)))
+    if key not in cache:
+        cache[key] = (
+            db.session.scalar(
+                select(Membership.id)
+                .where(Membership.user_id == user.id, Membership.organization_id.in_(key[2]))
+                .limit(1)
+            )
+            is not None
         )
-        is not None
-    )
+    return cache[key]
 
 
 def can_create_challenge(user, organization: Organization) -> bool:
