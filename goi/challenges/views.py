@@ -105,7 +105,7 @@ def index():
     # so the list understands both languages, stems and typos.
     match_keywords = current_app.extensions["challenge_keyword_matcher"]
     matching_ids = match_keywords(current_user, filters["q"]) if filters.get("q") else None
-    page = paginate(queries.browse_query(filters, matching_ids), per_page=20, key=Challenge.id)
+    page = queries.browse_page(filters, matching_ids, per_page=20)
     return render_template(
         "challenges/index.html",
         form=form,

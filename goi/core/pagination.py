@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, request
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, case, func, not_, select
 
 from goi.extensions import db
 
@@ -48,23 +48,42 @@ def count_query(query: Select) -> Select:
     return query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
 
 
-def paginate(query: Select, per_page: int = 20, page: int | None = None, key=None) -> Page:
+def paginate(
+    query: Select, per_page: int = 20, page: int | None = None, key=None, first: ColumnElement | None = None
+) -> Page:
     """One count query and one page query, whatever the number of rows.
 
     With key (the entity's primary key column), the page's keys are found first and its rows read after: the
     database then sorts only the sort columns and the keys of the matching rows, not whole rows with their long
     texts (a sorted challenge list at 10,000 challenges: 24 ms of SQLite against 5). One query more, still constant.
+
+    With first (a condition that is never NULL; needs key), the rows meeting it come before the others, each part in
+    the query's own order: the keys are read from each part with its own LIMIT and OFFSET, so an index on the order
+    serves both, where ordering by the condition sorts every matching row. One count query gives the total and the
+    size of the first part; always five statements.
     """
     page = page or current_page_number()
-    total = db.session.scalar(count_query(query)) or 0
-    window = query.limit(per_page).offset((page - 1) * per_page)
+    offset = (page - 1) * per_page
+    if first is None:
+        total = db.session.scalar(count_query(query)) or 0
+        window = query.limit(per_page).offset(offset)
+    else:
+        counts = count_query(query).add_columns(func.count(case((first, 1))))
+        total, first_total = db.session.execute(counts).one()
     if key is None:
         items = list(db.session.scalars(window))
     else:
-        keys = list(db.session.scalars(window.with_only_columns(key, maintain_column_froms=True)))
+        if first is None:
+            keys = list(db.session.scalars(window.with_only_columns(key, maintain_column_froms=True)))
+        else:
+            keys_query = query.with_only_columns(key, maintain_column_froms=True)
+            in_first = max(0, min(per_page, first_total - offset))
+            keys = list(db.session.scalars(keys_query.where(first).limit(in_first).offset(min(offset, first_total))))
+            rest = keys_query.where(not_(first)).limit(per_page - len(keys)).offset(max(0, offset - first_total))
+            keys += db.session.scalars(rest)
         rows = db.session.scalars(query.where(key.in_(keys)).order_by(None))
         found = {getattr(item, key.key): item for item in rows}
         items = [found[value] for value in keys if value in found]
     if page > 1 and not items:
         abort(404)
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    return Page(items=items, page=page, per_page=per_page, total=total or 0)

@@ -267,3 +267,33 @@ def test_a_page_read_by_its_keys_holds_the_rows_of_the_plain_page_in_the_same_or
                 keyed = paginate(query, per_page=10, page=page, key=Challenge.id)
             assert [c.id for c in keyed.items] == [c.id for c in plain.items], (sort, page)
             assert keyed.total == plain.total == 25 and len(keyed.items) == (5 if page == 3 else 10)
+
+
+def test_the_open_first_page_is_the_page_of_the_open_first_order_across_the_boundary(app, palembang):
+    """browse_page reads the open challenges and the others apart; each page holds what one sort would give."""
+    from goi.challenges.queries import browse_page, browse_query
+    from goi.core.pagination import paginate
+
+    for number in range(23):
+        status = ChallengeStatus.PUBLISHED if number % 3 else ChallengeStatus.DECIDED
+        days = (number % 5) - 2  # some published ones past their deadline: not open, listed with the others
+        make_challenge(
+            palembang, status, closes_at=NOW + timedelta(days=days, hours=1), opens_at=NOW - timedelta(days=9)
+        )
+    db.session.commit()
+    for filters in ({}, {"sort": "deadline", "sector": "transportation"}, {"status": "closed"}):
+        with app.test_request_context():
+            pages = paginate(browse_query(filters), per_page=4, page=1).pages
+        assert pages >= 2, filters  # the data cross a page boundary in every case
+        query = browse_query(filters)
+        for page in range(1, pages + 1):
+            with app.test_request_context():
+                expected = paginate(query, per_page=4, page=page)
+            with app.test_request_context(f"/challenges?page={page}"):
+                got = browse_page(filters, None, per_page=4)
+            assert [c.id for c in got.items] == [c.id for c in expected.items], (filters, page)
+            assert got.total == expected.total and got.items
+    with app.test_request_context("/challenges?page=2"):
+        assert [c.id for c in browse_page({"sort": "newest"}, None, per_page=4).items] == [
+            c.id for c in paginate(browse_query({"sort": "newest"}), per_page=4, page=2).items
+        ]
