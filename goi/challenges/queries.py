@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, case, func, or_, select, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from goi.challenges.lifecycle import PUBLIC_STATES
 from goi.challenges.models import Challenge, ChallengeCoOwner, ChallengeStatus, Question, SolverKind
@@ -73,7 +73,7 @@ def browse_query(filters: dict, matching_ids: list[int] | None = None) -> Select
     matching_ids are the search engine's answer to the keywords, best first (None: no keywords).
     """
     now = clock.now()
-    query = select(Challenge).where(Challenge.status.in_(PUBLIC_STATES)).options(selectinload(Challenge.owner_org))
+    query = select(Challenge).where(Challenge.status.in_(PUBLIC_STATES)).options(joinedload(Challenge.owner_org))
     if matching_ids is not None:
         query = query.where(Challenge.id.in_(matching_ids))
     if filters.get("status"):
@@ -136,7 +136,7 @@ def organization_challenges_query(organization: Organization, include_drafts: bo
     query = (
         select(Challenge)
         .where(_owned_by({organization.id}))
-        .options(selectinload(Challenge.owner_org))
+        .options(joinedload(Challenge.owner_org))
         .order_by(Challenge.created_at.desc(), Challenge.id.desc())
     )
     if not include_drafts:
@@ -159,7 +159,7 @@ def managed_challenges_query(organization_ids: set[int]) -> Select:
     return (
         select(Challenge)
         .where(_owned_by(organization_ids))
-        .options(selectinload(Challenge.owner_org))
+        .options(joinedload(Challenge.owner_org))
         .order_by(Challenge.created_at.desc(), Challenge.id.desc())
     )
 
