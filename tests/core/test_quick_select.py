@@ -33,23 +33,22 @@ def test_the_html_is_the_same_as_wtforms_with_and_without_a_selection_and_attrib
     assert "&lt;Utara&gt;" in str(Both().quick()) and 'value="a&amp;b"' in str(Both().quick())
 
 
+def _side_by_side(choices, selected: str):
+    """A form with the same choices in a QuickSelectField and in a plain SelectField, one value selected."""
+    form_class = type(
+        "SideBySide",
+        (Form,),
+        {"quick": QuickSelectField("x", choices=choices), "plain": SelectField("x", choices=choices)},
+    )
+    return form_class(data={"quick": selected, "plain": selected})
+
+
 def test_options_with_their_own_attributes_and_groups_go_through_wtforms():
     grouped = [SelectChoice("water", "Air bersih", optgroup="Air"), SelectChoice("waste", "Sampah", optgroup="Sampah")]
-
-    class Grouped(Form):
-        quick = QuickSelectField("Sektor", choices=grouped)
-        plain = SelectField("Sektor", choices=grouped)
-
-    form = Grouped(data={"quick": "waste", "plain": "waste"})
+    form = _side_by_side(grouped, "waste")
     assert _rendered(form.quick) == _rendered(form.plain)
     assert "<optgroup" in str(form.quick())
-    with_attributes = [SelectChoice("1", "Satu", render_kw={"disabled": True}), SelectChoice("2", "Dua")]
-
-    class Attributes(Form):
-        quick = QuickSelectField("Pilihan", choices=with_attributes)
-        plain = SelectField("Pilihan", choices=with_attributes)
-
-    form = Attributes(data={"quick": "2", "plain": "2"})
+    form = _side_by_side([SelectChoice("1", "Satu", render_kw={"disabled": True}), SelectChoice("2", "Dua")], "2")
     assert _rendered(form.quick) == _rendered(form.plain)
     assert "disabled" in str(form.quick())
     assert isinstance(QuickSelectField("x").field_class.widget, QuickSelect)
