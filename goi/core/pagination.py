@@ -67,23 +67,32 @@ def paginate(
     if first is None:
         total = db.session.scalar(count_query(query)) or 0
         window = query.limit(per_page).offset(offset)
+        if key is None:
+            items = list(db.session.scalars(window))
+        else:
+            items = _rows_of(query, key, list(db.session.scalars(_keys_of(window, key))))
     else:
+        if key is None or query._distinct or query._group_by_clauses:
+            raise ValueError("first= pages a plain query by key")
         counts = count_query(query).add_columns(func.count(case((first, 1))))
         total, first_total = db.session.execute(counts).one()
-    if key is None:
-        items = list(db.session.scalars(window))
-    else:
-        if first is None:
-            keys = list(db.session.scalars(window.with_only_columns(key, maintain_column_froms=True)))
-        else:
-            keys_query = query.with_only_columns(key, maintain_column_froms=True)
-            in_first = max(0, min(per_page, first_total - offset))
-            keys = list(db.session.scalars(keys_query.where(first).limit(in_first).offset(min(offset, first_total))))
-            rest = keys_query.where(not_(first)).limit(per_page - len(keys)).offset(max(0, offset - first_total))
-            keys += db.session.scalars(rest)
-        rows = db.session.scalars(query.where(key.in_(keys)).order_by(None))
-        found = {getattr(item, key.key): item for item in rows}
-        items = [found[value] for value in keys if value in found]
+        in_first = max(0, min(per_page, first_total - offset))
+        keys = list(
+            db.session.scalars(_keys_of(query.where(first), key).limit(in_first).offset(min(offset, first_total)))
+        )
+        rest = _keys_of(query.where(not_(first)), key).limit(per_page - len(keys)).offset(max(0, offset - first_total))
+        keys += db.session.scalars(rest)
+        items = _rows_of(query, key, keys)
     if page > 1 and not items:
         abort(404)
     return Page(items=items, page=page, per_page=per_page, total=total or 0)
+
+
+def _keys_of(query: Select, key) -> Select:
+    return query.with_only_columns(key, maintain_column_froms=True)
+
+
+def _rows_of(query: Select, key, keys: list) -> list:
+    """The rows of query with these keys, in the keys' order."""
+    found = {getattr(item, key.key): item for item in db.session.scalars(query.where(key.in_(keys)).order_by(None))}
+    return [found[value] for value in keys if value in found]
