@@ -26,6 +26,7 @@ from goi.site.locale import LOCALE_COOKIE
 from goi.site.page_cache import PRIVATE_CACHE_CONTROL, PUBLIC_CACHE_CONTROL, LocalEntries, current_version
 from tests import database, factories
 from tests.challenges import NOW, make_challenge
+from tests.challenges.conftest import _frozen_clock  # noqa: F401 (autouse: the challenge tests' stopped clock)
 from tests.conftest import log_in
 from tests.orgs import fresh_client
 
@@ -37,13 +38,6 @@ def app(app):
     """The test profile's app with the page cache on (it is off for the other tests)."""
     app.config["PAGE_CACHE"] = True
     return app
-
-
-@pytest.fixture(autouse=True)
-def _frozen_clock(app):
-    clock.freeze(NOW)
-    yield
-    clock.reset()
 
 
 @pytest.fixture
