@@ -60,7 +60,7 @@ def paginate(
     With first (a condition that is never NULL; needs key), the rows meeting it come before the others, each part in
     the query's own order: the keys are read from each part with its own LIMIT and OFFSET, so an index on the order
     serves both, where ordering by the condition sorts every matching row. One count query gives the total and the
-    size of the first part; always five statements.
+    size of the first part, and a part the page does not reach is not read: at most five statements.
     """
     page = page or current_page_number()
     offset = (page - 1) * per_page
@@ -76,13 +76,16 @@ def paginate(
             raise ValueError("first= pages a plain query by key")
         counts = count_query(query).add_columns(func.count(case((first, 1))))
         total, first_total = db.session.execute(counts).one()
+        # The count tells how much of the page each part fills: a part the page does not reach is not read.
         in_first = max(0, min(per_page, first_total - offset))
-        keys = list(
-            db.session.scalars(_keys_of(query.where(first), key).limit(in_first).offset(min(offset, first_total)))
-        )
-        rest = _keys_of(query.where(not_(first)), key).limit(per_page - len(keys)).offset(max(0, offset - first_total))
-        keys += db.session.scalars(rest)
-        items = _rows_of(query, key, keys)
+        in_rest = max(0, min(per_page - in_first, total - first_total - max(0, offset - first_total)))
+        keys = []
+        if in_first:
+            keys += db.session.scalars(_keys_of(query.where(first), key).limit(in_first).offset(offset))
+        if in_rest:
+            rest = _keys_of(query.where(not_(first)), key).limit(in_rest).offset(max(0, offset - first_total))
+            keys += db.session.scalars(rest)
+        items = _rows_of(query, key, keys) if keys else []
     if page > 1 and not items:
         abort(404)
     return Page(items=items, page=page, per_page=per_page, total=total or 0)

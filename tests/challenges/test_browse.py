@@ -297,3 +297,16 @@ def test_the_open_first_page_is_the_page_of_the_open_first_order_across_the_boun
         assert [c.id for c in browse_page({"sort": "newest"}, None, per_page=4).items] == [
             c.id for c in paginate(browse_query({"sort": "newest"}), per_page=4, page=2).items
         ]
+
+
+def test_a_part_of_the_open_first_order_that_the_page_does_not_reach_is_not_read(client, palembang):
+    for number in range(3):
+        make_challenge(palembang, ChallengeStatus.PUBLISHED, closes_at=NOW + timedelta(days=number + 1))
+    db.session.commit()
+    only_open = _count_queries(client)
+    for number in range(2):
+        make_challenge(palembang, ChallengeStatus.DECIDED, closes_at=NOW - timedelta(days=number + 1))
+    db.session.commit()
+    both = _count_queries(client)
+    assert len(_slugs(client)) == 5
+    assert only_open == both - 1
