@@ -1,5 +1,7 @@
 """The filters of the public challenge list (/challenges), read and validated from the query string."""
 
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Form, IntegerField, StringField
 from wtforms.validators import Length, NumberRange, Optional
@@ -24,6 +26,21 @@ BROWSE_SORTS = {
 }
 
 
+@lru_cache(maxsize=8)
+def _choices(locale: str) -> dict[str, list]:
+    """The filters' options in one language, their labels translated once (the lists are only read)."""
+    everything = ("", str(_l("— all —")))
+    kinds = ((kind.value, str(label)) for kind, label in SOLVER_KIND_LABELS.items())
+    return {
+        "status": select_choices([everything, *((key, str(label)) for key, label in BROWSE_STATUSES.items())]),
+        "sector": select_choices([everything, *taxonomy.sector_choices(locale)]),
+        "province": select_choices([everything, *regions.province_choices()]),
+        "metro": select_choices([everything, *((metro.code, metro.name) for metro in regions.metros())]),
+        "kind": select_choices([everything, *kinds]),
+        "sort": select_choices((key, str(label)) for key, label in BROWSE_SORTS.items()),
+    }
+
+
 class BrowseForm(Form):
     """The filters of /challenges, read from the query string."""
 
@@ -42,16 +59,8 @@ class BrowseForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        locale = current_locale()
-        everything = ("", _l("— all —"))
-        self.status.choices = select_choices([everything, *BROWSE_STATUSES.items()])
-        self.sector.choices = select_choices([everything, *taxonomy.sector_choices(locale)])
-        self.province.choices = select_choices([everything, *regions.province_choices()])
-        self.metro.choices = select_choices([everything, *((metro.code, metro.name) for metro in regions.metros())])
-        self.kind.choices = select_choices(
-            [everything, *((kind.value, label) for kind, label in SOLVER_KIND_LABELS.items())]
-        )
-        self.sort.choices = select_choices(BROWSE_SORTS.items())
+        for name, choices in _choices(current_locale()).items():
+            self[name].choices = choices
 
     def validated_filters(self) -> tuple[dict, list[str]]:
         """The valid filters as a dict, and the labels of the ones ignored because their value was not valid."""

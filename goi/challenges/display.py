@@ -1,5 +1,8 @@
 """How a challenge is shown: the status it displays, the time left, and the labels and formats templates use."""
 
+from dataclasses import dataclass
+
+from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -69,11 +72,15 @@ def sdg_label(number: int) -> str:
 
 def challenge_region(challenge: Challenge) -> str:
     """'Kota Denpasar, Bali' or the metropolitan area's name, or both."""
+    return region_name(challenge.regency_code, challenge.province_code, challenge.metro_code)
+
+
+def region_name(regency_code: str | None, province_code: str | None, metro_code: str | None) -> str:
     parts = []
-    place = regions.regency(challenge.regency_code) if challenge.regency_code else None
-    province = regions.province(challenge.province_code) if challenge.province_code else None
+    place = regions.regency(regency_code) if regency_code else None
+    province = regions.province(province_code) if province_code else None
     parts.extend(part.name for part in (place, province) if part is not None)
-    metro = regions.metro(challenge.metro_code) if challenge.metro_code else None
+    metro = regions.metro(metro_code) if metro_code else None
     if metro is not None:
         parts.append(_("Metropolitan area %(name)s", name=metro.name))
     return ", ".join(parts)
@@ -96,6 +103,91 @@ def challenge_status_name(status: ChallengeStatus) -> str:
     return status_label(status)
 
 
+# The badge colour of each displayed state.
+STATUS_STYLES = {
+    ChallengeStatus.DRAFT: "warning",
+    ChallengeStatus.PUBLISHED: "success",
+    ChallengeStatus.CLOSED: "secondary",
+    ChallengeStatus.UNDER_REVIEW: "info",
+    ChallengeStatus.DECIDED: "primary",
+    ChallengeStatus.ARCHIVED: "light",
+    ChallengeStatus.CANCELLED: "danger",
+}
+
+
+def status_style(status: str) -> str:
+    return STATUS_STYLES[ChallengeStatus(status)]
+
+
+def budget_kind_label(kind) -> str:
+    return str(BUDGET_KIND_LABELS[kind])
+
+
+def budget_text(challenge: Challenge) -> str:
+    """'Rp 100.000.000 – Rp 500.000.000', 'up to …', 'from …' or '' when the challenge names no amount."""
+    low, high = challenge.budget_min, challenge.budget_max
+    if low is not None and high is not None and low != high:
+        return f"{format_rupiah(low)} – {format_rupiah(high)}"
+    if high is not None:
+        return format_rupiah(high) if low is not None else _("up to %(amount)s", amount=format_rupiah(high))
+    if low is not None:
+        return _("from %(amount)s", amount=format_rupiah(low))
+    return ""
+
+
+@dataclass(slots=True, frozen=True)
+class Card:
+    """What a row of a challenge list shows, as text, built in Python: the same work done by template expressions
+    (a dozen calls and lookups a row) was most of a list page's time."""
+
+    challenge: Challenge
+    url: str
+    status: str
+    status_name: str
+    status_style: str
+    organization_name: str
+    organization_url: str
+    region: str
+    sector: str
+    budget_kind: str
+    budget: str
+    deadline: str
+
+
+def challenge_cards(challenges) -> list[Card]:
+    """The cards of a list: each label (state, place, sector, budget kind) is looked up once per list, not per row."""
+    labels: dict = {}
+
+    def once(function, *arguments):
+        key = (function, *arguments)
+        if key not in labels:
+            labels[key] = function(*arguments)
+        return labels[key]
+
+    cards = []
+    for challenge in challenges:
+        status = display_status(challenge)
+        owner = challenge.owner_org
+        budget = budget_text(challenge)
+        cards.append(
+            Card(
+                challenge=challenge,
+                url=url_for("challenges.show", slug=challenge.slug),
+                status=status.value,
+                status_name=once(status_label, status),
+                status_style=STATUS_STYLES[status],
+                organization_name=owner.name,
+                organization_url=url_for("orgs.show", slug=owner.slug),
+                region=once(region_name, challenge.regency_code, challenge.province_code, challenge.metro_code),
+                sector=once(sector_label, challenge.sector),
+                budget_kind=once(budget_kind_label, challenge.budget_kind) if budget else "",
+                budget=budget,
+                deadline=clock.format_in_zone(challenge.closes_at, challenge.timezone),
+            )
+        )
+    return cards
+
+
 TEMPLATE_GLOBALS = (
     challenge_status_label,
     challenge_status_key,
@@ -106,6 +198,9 @@ TEMPLATE_GLOBALS = (
     zone_abbreviation,
     organization_challenges,
     challenge_status_name,
+    status_style,
+    challenge_cards,
+    budget_text,
 )
 
 
