@@ -74,6 +74,11 @@ def csrf_token_from(html: str) -> str:
 
 
 def count_statements(client: FlaskClient, url: str) -> int:
+    """How many SQL statements a GET of url issues (see statements_of)."""
+    return len(statements_of(client, url))
+
+
+def statements_of(client: FlaskClient, url: str) -> list[str]:
     """SQL statements a GET of url issues, after a warm-up GET (work done once per process or day not counted)."""
     statements = []
 
@@ -86,7 +91,7 @@ def count_statements(client: FlaskClient, url: str) -> int:
         assert client.get(url).status_code == 200
     finally:
         event.remove(_db.engine, "before_cursor_execute", count)
-    return len(statements)
+    return statements
 
 
 def duplicate_ids(html: str) -> list[str]:

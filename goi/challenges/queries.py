@@ -7,7 +7,7 @@ from sqlalchemy import Select, and_, case, func, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from goi.challenges.lifecycle import PUBLIC_STATES
-from goi.challenges.models import Challenge, ChallengeCoOwner, ChallengeStatus, Question, SolverKind
+from goi.challenges.models import Challenge, ChallengeCoOwner, ChallengeStatus, Question, SolverKind, budget_amount
 from goi.core import clock
 from goi.core.pagination import Page, paginate
 from goi.data import regions
@@ -61,7 +61,7 @@ def _budget_conditions(low: int | None, high: int | None) -> list:
     """The challenge's range [min, max] (either may be missing) overlaps the asked range."""
     conditions = []
     if low is not None:
-        conditions.append(func.coalesce(Challenge.budget_max, Challenge.budget_min) >= low)
+        conditions.append(budget_amount() >= low)  # low is never negative: a challenge without an amount fails
     if high is not None:
         conditions.append(func.coalesce(Challenge.budget_min, Challenge.budget_max) <= high)
     return conditions
@@ -73,7 +73,7 @@ def browse_query(filters: dict, matching_ids: list[int] | None = None) -> Select
     matching_ids are the search engine's answer to the keywords, best first (None: no keywords).
     """
     now = clock.now()
-    query = select(Challenge).where(Challenge.status.in_(PUBLIC_STATES)).options(joinedload(Challenge.owner_org))
+    query = select(Challenge).where(Challenge.status != ChallengeStatus.DRAFT).options(joinedload(Challenge.owner_org))
     if matching_ids is not None:
         query = query.where(Challenge.id.in_(matching_ids))
     if filters.get("status"):
@@ -102,8 +102,7 @@ def browse_query(filters: dict, matching_ids: list[int] | None = None) -> Select
     if sort == "newest":
         order = (Challenge.published_at.desc(), Challenge.id.desc())
     elif sort == "budget":
-        amount = func.coalesce(Challenge.budget_max, Challenge.budget_min)
-        order = (amount.is_(None), amount.desc(), Challenge.closes_at, Challenge.id)
+        order = (budget_amount().desc(), Challenge.closes_at, Challenge.id)
     else:
         # Challenges still open come first, soonest deadline first; then the rest, also by deadline.
         order = (is_open(now).desc(), Challenge.closes_at, Challenge.id)

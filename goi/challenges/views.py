@@ -121,8 +121,13 @@ def mine():
     organization_ids = managed_organization_ids(current_user)
     page = counts = None
     if organization_ids:
-        page = paginate(queries.managed_challenges_query(organization_ids), per_page=30, key=Challenge.id)
         counts = queries.status_counts(organization_ids)
+        page = paginate(
+            queries.managed_challenges_query(organization_ids),
+            per_page=30,
+            key=Challenge.id,
+            total=sum(counts.values()),  # the counts per state add up to the list's length: no second count
+        )
     return render_template("challenges/mine.html", page=page, counts=counts)
 
 

@@ -49,7 +49,12 @@ def count_query(query: Select) -> Select:
 
 
 def paginate(
-    query: Select, per_page: int = 20, page: int | None = None, key=None, first: ColumnElement | None = None
+    query: Select,
+    per_page: int = 20,
+    page: int | None = None,
+    key=None,
+    first: ColumnElement | None = None,
+    total: int | None = None,
 ) -> Page:
     """One count query and one page query, whatever the number of rows.
 
@@ -61,19 +66,23 @@ def paginate(
     the query's own order: the keys are read from each part with its own LIMIT and OFFSET, so an index on the order
     serves both, where ordering by the condition sorts every matching row. One count query gives the total and the
     size of the first part, and a part the page does not reach is not read: at most five statements.
+
+    With total (the number of rows of query, which the caller has counted for something else anyway), the count
+    query is not made.
     """
     page = page or current_page_number()
     offset = (page - 1) * per_page
     if first is None:
-        total = db.session.scalar(count_query(query)) or 0
+        if total is None:
+            total = db.session.scalar(count_query(query)) or 0
         window = query.limit(per_page).offset(offset)
         if key is None:
             items = list(db.session.scalars(window))
         else:
             items = _rows_of(query, key, list(db.session.scalars(_keys_of(window, key))))
     else:
-        if key is None or query._distinct or query._group_by_clauses:
-            raise ValueError("first= pages a plain query by key")
+        if key is None or query._distinct or query._group_by_clauses or total is not None:
+            raise ValueError("first= pages a plain query by key, and counts it itself")
         counts = count_query(query).add_columns(func.count(case((first, 1))))
         total, first_total = db.session.execute(counts).one()
         # The count tells how much of the page each part fills: a part the page does not reach is not read.

@@ -10,7 +10,7 @@ from goi.extensions import db
 from goi.orgs.models import MemberRole, OrgKind
 from tests import factories
 from tests.challenges import NOW, make_challenge
-from tests.conftest import count_statements
+from tests.conftest import count_statements, statements_of
 
 ROW = re.compile(r'data-challenge="([^"]+)"')
 
@@ -222,6 +222,17 @@ def test_my_challenges_issue_as_many_queries_for_30_challenges_as_for_3(client, 
     html = client.get("/account/challenges").get_data(as_text=True)
     assert len(ROW.findall(html)) == 30 and 'data-status="draft" data-count="10"' in html
     assert count_statements(client, "/account/challenges") == few
+
+
+def test_my_challenges_counts_its_challenges_once(client, login_as, palembang, world):
+    """The list's length is the sum of the counts per state: no second count over the same challenges."""
+    for status in (ChallengeStatus.DRAFT, ChallengeStatus.PUBLISHED):
+        make_challenge(palembang, status)
+    db.session.commit()
+    login_as("gov_admin")
+    counts = [s for s in statements_of(client, "/account/challenges") if "count(" in s and "FROM challenges" in s]
+    assert len(counts) == 1, counts
+    assert client.get("/account/challenges?page=2").status_code == 404  # past the last page, as counted
 
 
 def test_my_challenges_for_someone_who_owns_none(client, login_as, world):
