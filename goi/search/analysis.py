@@ -77,8 +77,10 @@ def stem(word: str) -> str:
     return porter_stem(word)
 
 
+@lru_cache(maxsize=200_000)
 def normalize(token: str) -> str | None:
-    """The index term of one raw token, or None for a stopword."""
+    """The index term of one raw token, or None for a stopword (kept per token: snippets analyse the same words of
+    the same documents again on every page of results)."""
     token = fold_accents(token)
     lower = token.lower()
     if lower in acronyms() or (_ACRONYM_SHAPE.match(token) and lower not in stopwords()):
