@@ -2,6 +2,7 @@
 
 from flask import abort, g
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from goi.challenges.models import Challenge, ChallengeStatus, Question
 from goi.core.policy import Rule
@@ -14,7 +15,10 @@ def challenge_by_slug(slug: str) -> Challenge | None:
     """The challenge with slug, loaded once per request."""
     cache = g.setdefault("challenges_by_slug", {})
     if slug not in cache:
-        cache[slug] = db.session.scalar(select(Challenge).where(Challenge.slug == slug))
+        # The owner comes in the same statement: every page of a challenge names it.
+        cache[slug] = db.session.scalar(
+            select(Challenge).where(Challenge.slug == slug).options(joinedload(Challenge.owner_org))
+        )
     return cache[slug]
 
 
@@ -26,25 +30,30 @@ def visible_challenge_or_404(user, slug: str) -> Challenge:
     return challenge
 
 
+def _memberships(user) -> dict[int, bool]:
+    """Each organization the user is a member of, and whether the user administers it as a verified government
+    (owner or admin role): read once per request in one statement, which both questions below answer from."""
+    cache = g.setdefault("memberships_of", {})
+    if user.id not in cache:
+        rows = db.session.execute(
+            select(Membership.organization_id, Membership.role, Organization.kind, Organization.verified_at)
+            .join(Organization, Organization.id == Membership.organization_id)
+            .where(Membership.user_id == user.id)
+        )
+        cache[user.id] = {
+            organization_id: role in (MemberRole.OWNER, MemberRole.ADMIN)
+            and kind == OrgKind.GOVERNMENT
+            and verified_at is not None
+            for organization_id, role, kind, verified_at in rows
+        }
+    return cache[user.id]
+
+
 def managed_organization_ids(user) -> set[int]:
-    """Ids of the verified government organizations the user administers (cached per request)."""
+    """Ids of the verified government organizations the user administers (read once per request)."""
     if not user.is_authenticated:
         return set()
-    cache = g.setdefault("managed_government_ids", {})
-    if user.id not in cache:
-        cache[user.id] = set(
-            db.session.scalars(
-                select(Membership.organization_id)
-                .join(Organization, Organization.id == Membership.organization_id)
-                .where(
-                    Membership.user_id == user.id,
-                    Membership.role.in_((MemberRole.OWNER, MemberRole.ADMIN)),
-                    Organization.kind == OrgKind.GOVERNMENT,
-                    Organization.verified_at.is_not(None),
-                )
-            )
-        )
-    return cache[user.id]
+    return {organization_id for organization_id, manages in _memberships(user).items() if manages}
 
 
 def owner_organization_ids(challenge: Challenge) -> set[int]:
@@ -54,24 +63,10 @@ def owner_organization_ids(challenge: Challenge) -> set[int]:
 
 
 def belongs_to_owner(user, challenge: Challenge) -> bool:
-    """Whether the user is a member (any role) of an owner or co-owner organization: a conflict of interest.
-
-    Asked once per user and challenge in a request (a challenge page asks it for several of its parts).
-    """
+    """Whether the user is a member (any role) of an owner or co-owner organization: a conflict of interest."""
     if not user.is_authenticated:
         return False
-    cache = g.setdefault("belongs_to_owner", {})
-    key = (user.id, challenge.id, frozenset(owner_organization_ids(challenge)))
-    if key not in cache:
-        cache[key] = (
-            db.session.scalar(
-                select(Membership.id)
-                .where(Membership.user_id == user.id, Membership.organization_id.in_(key[2]))
-                .limit(1)
-            )
-            is not None
-        )
-    return cache[key]
+    return not owner_organization_ids(challenge).isdisjoint(_memberships(user))
 
 
 def can_create_challenge(user, organization: Organization) -> bool:

@@ -321,3 +321,13 @@ def test_a_part_of_the_open_first_order_that_the_page_does_not_reach_is_not_read
     both = _count_queries(client)
     assert len(_slugs(client)) == 5
     assert only_open == both - 1
+
+
+def test_a_challenge_page_asks_about_the_viewers_memberships_once(client, login_as, palembang, world):
+    challenge = make_challenge(palembang, ChallengeStatus.PUBLISHED)
+    db.session.commit()
+    login_as("user")
+    statements = statements_of(client, f"/challenges/{challenge.slug}")
+    assert len([s for s in statements if "FROM memberships" in s]) == 1, statements
+    # The owner organization comes with the challenge, not in a statement of its own.
+    assert not [s for s in statements if s.lstrip().startswith("SELECT organizations.id") and "JOIN" not in s]
