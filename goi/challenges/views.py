@@ -42,6 +42,8 @@ bp = Blueprint("challenges", __name__)
 bp.add_app_template_filter(display.format_rupiah, "rupiah")
 for _function in display.TEMPLATE_GLOBALS:
     bp.add_app_template_global(_function)
+bp.add_app_template_global(queries.public_questions, "public_questions_of")
+bp.add_app_template_global(queries.co_owner_organizations)
 bp.record_once(display.register_labels)
 
 
@@ -71,10 +73,8 @@ def render_show(challenge: Challenge, status: int = 200, **forms):
         render_template(
             "challenges/show.html",
             challenge=challenge,
-            co_owners=queries.co_owner_organizations(challenge),
             can_manage=can_manage,
             moves=moves,
-            public_questions=queries.public_questions(challenge),
             my_questions=queries.questions_of(user, challenge),
             question_form=question_form,
             document_form=forms.get("document_form") or (DocumentForm() if can_manage else None),

@@ -12,11 +12,16 @@ Each process also keeps the entries it served or stored last (PAGE_CACHE_LOCAL_E
 the same version and expiry as the shared store's: a hit asks the database one statement and nothing else. A hit is
 served first of all the request hooks (before the rate limiter: no cached endpoint has a limit), for endpoints whose
 policy rule is public.
+
+Fragments (cached_fragment) are the parts of a page that are the same for every viewer, such as a challenge's
+public sections or the rows of a challenge list: kept the same way (the language, a name and a key; the content
+version; the same expiry), so that a logged-in user's page renders only what is theirs.
 """
 
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import timedelta
 from itertools import chain
 from pathlib import Path
@@ -24,6 +29,7 @@ from pathlib import Path
 from flask import Flask, Response, current_app, g, request, session
 from flask_caching import Cache
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -44,7 +50,7 @@ from goi.extensions import db
 from goi.orgs.models import Membership, Organization
 from goi.proposals.models import Proposal
 from goi.reviews.models import ChallengeResult, ResultEntry
-from goi.site.locale import LOCALE_COOKIE
+from goi.site.locale import LOCALE_COOKIE, current_locale
 from goi.site.models import CONTENT_VERSION_ROW, ContentVersion, raise_content_version
 
 cache = Cache()
@@ -91,6 +97,8 @@ def register_page_cache(app: Flask) -> None:
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
     app.extensions[_LOCAL] = LocalEntries(app.config["PAGE_CACHE_LOCAL_ENTRIES"])
+    app.extensions[_LOCAL_FRAGMENTS] = LocalEntries(app.config["PAGE_CACHE_LOCAL_ENTRIES"])
+    app.jinja_env.globals["cached_fragment"] = cached_fragment
     # First of the before_request hooks: the CSRF check passes every GET, and no cached endpoint has a rate limit.
     app.before_request_funcs.setdefault(None, []).insert(0, serve_cached_page)
     app.after_request(store_page)
@@ -122,6 +130,7 @@ class LocalEntries:
 
 
 _LOCAL = "goi_page_cache_local"
+_LOCAL_FRAGMENTS = "goi_page_cache_local_fragments"
 _VERSION_QUERY = select(ContentVersion.counter).where(ContentVersion.id == CONTENT_VERSION_ROW)
 _VERSION_SQL: dict[str, str] = {}  # the statement as each dialect writes it, its one value inline
 
@@ -214,18 +223,26 @@ def serve_cached_page() -> Response | None:
         return None
     g.page_cache_version = version = current_version()
     g.page_cache_key = key = page_key()
-    local = current_app.extensions[_LOCAL]
-    now = clock.now().timestamp()
-    entry = local.get(key)
-    if not _valid(entry, version, now):
-        entry = cache.get(key)
-        if not _valid(entry, version, now):
-            return None
-        local.put(key, entry)
+    entry = _valid_entry(current_app.extensions[_LOCAL], key, version)
+    if entry is None:
+        return None
     g.page_cache_hit = True
     response = Response(entry["body"], status=200, content_type=entry["content_type"])
     response.set_etag(entry["etag"])
     return response
+
+
+def _valid_entry(local: LocalEntries, key: str, version: int) -> dict | None:
+    """The entry under key, from this process's memory or else the shared store, if it is valid now at version."""
+    now = clock.now().timestamp()
+    entry = local.get(key)
+    if _valid(entry, version, now):
+        return entry
+    entry = cache.get(key)
+    if not _valid(entry, version, now):
+        return None
+    local.put(key, entry)
+    return entry
 
 
 def _valid(entry: dict | None, version: int, now: float) -> bool:
@@ -238,28 +255,77 @@ def store_page(response: Response) -> Response:
         return _public(response)
     key = g.pop("page_cache_key", None)
     if key is not None and _storable(response):
-        now = clock.now()
-        expires = now + timedelta(seconds=current_app.config["PAGE_CACHE_SECONDS"])
-        deadline = next_deadline()
-        if deadline is not None:
-            expires = min(expires, deadline)
-        if expires > now:
+        expires = _expiry()
+        if expires is not None:
             body = response.get_data()
             etag = hashlib.sha256(body).hexdigest()[:32]
             entry = {
                 "version": g.page_cache_version,
-                "expires": expires.timestamp(),
+                "expires": expires,
                 "content_type": response.content_type,
                 "etag": etag,
                 "body": body,
             }
-            cache.set(key, entry, timeout=int((expires - now).total_seconds()) + 1)
+            cache.set(key, entry, timeout=int(expires - clock.now().timestamp()) + 1)
             current_app.extensions[_LOCAL].put(key, entry)
             response.set_etag(etag)
             return _public(response)
     if "Cache-Control" not in response.headers and _involves_session(response):
         response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
     return response
+
+
+def _expiry() -> float | None:
+    """When an entry made now stops being valid (a timestamp), or None when it would not be valid at all."""
+    now = clock.now()
+    expires = now + timedelta(seconds=current_app.config["PAGE_CACHE_SECONDS"])
+    deadline = next_deadline()
+    if deadline is not None:
+        expires = min(expires, deadline)
+    return expires.timestamp() if expires > now else None
+
+
+def cached_fragment(name: str, key, template: str, cacheable: bool = True, **context) -> Markup:
+    """The template rendered with context: a part of a page that is the same for every viewer, kept per language,
+    name and key (with the content version and expiry of a page), so that it is rendered and its data read once.
+
+    It is rendered now, and not kept, when the cache is off, when the caller says the part is not the same for this
+    viewer (cacheable=False: an owner's controls), and in a request that is not a GET (it may have flushed changes
+    that would be kept under a version their rollback never commits). The content version is read once per request,
+    before any fragment's data, so a fragment is never older than its label.
+    """
+
+    def render() -> str:
+        return current_app.jinja_env.get_template(template).render(**context)
+
+    if not (cacheable and current_app.config["PAGE_CACHE"] and request.method == "GET"):
+        return _rendered(render())
+    if "fragment_version" not in g:
+        # An anonymous request has read it already, before its transaction (serve_cached_page).
+        g.fragment_version = g.get("page_cache_version", None)
+        if g.fragment_version is None:
+            g.fragment_version = current_version()
+    version = g.fragment_version
+    full_key = "fragment:" + hashlib.sha256(f"{current_locale()} {name} {key}".encode()).hexdigest()
+    entry = _valid_entry(current_app.extensions[_LOCAL_FRAGMENTS], full_key, version)
+    if entry is None:
+        return _rendered(_store_fragment(full_key, version, render))
+    return _rendered(entry["body"])
+
+
+def _rendered(html: str) -> Markup:
+    # The output of an .html template, which Flask renders with autoescaping: user text in it is escaped already.
+    return Markup(html)  # noqa: S704
+
+
+def _store_fragment(key: str, version: int, render: Callable[[], str]) -> str:
+    body = render()
+    expires = _expiry()
+    if expires is not None:
+        entry = {"version": version, "expires": expires, "body": body}
+        cache.set(key, entry, timeout=int(expires - clock.now().timestamp()) + 1)
+        current_app.extensions[_LOCAL_FRAGMENTS].put(key, entry)
+    return body
 
 
 def _storable(response: Response) -> bool:

@@ -413,3 +413,110 @@ def test_the_entries_kept_in_memory_are_bounded_and_the_least_recently_used_go_f
     nothing = LocalEntries(0)
     nothing.put("a", {"body": b"a"})
     assert nothing.get("a") is None
+
+
+# --- fragments: the parts of a page that are the same for every viewer ------------------------------------------------
+
+# Statements that read the challenge page's public parts (criteria, documents, addenda, public answers, results).
+PUBLIC_PART_READS = (
+    *("FROM criteria", "FROM challenge_documents", "FROM addenda", "is_public IS", "FROM challenge_results"),
+)
+
+
+def _reads_public_parts(statements: list[str]) -> list[str]:
+    return [s for s in statements if any(read in s for read in PUBLIC_PART_READS)]
+
+
+def _logged_in(app: Flask, user, language: str | None = None):
+    client = fresh_client(app)
+    log_in(client, user)
+    if language:
+        client.set_cookie(LOCALE_COOKIE, language)
+    return client
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'name="csrf_token" type="hidden" value="[^"]*"', "", html)
+
+
+def test_a_logged_in_page_reads_the_public_parts_once_for_every_viewer(app, world, challenge):
+    url = f"/challenges/{challenge.slug}"
+    first_user = _logged_in(app, world["users"]["user"])
+    first, statements = _statements(app, first_user, url)
+    assert _reads_public_parts(statements), "the first view reads the public parts"
+    again, statements = _statements(app, first_user, url)
+    assert _reads_public_parts(statements) == []
+    assert _without_tokens(again.get_data(as_text=True)) == _without_tokens(first.get_data(as_text=True))
+    other, statements = _statements(app, _logged_in(app, world["users"]["org_member"]), url)
+    assert _reads_public_parts(statements) == []
+    assert "Kriteria penilaian" in other.get_data(as_text=True)
+
+
+def test_the_public_parts_are_read_each_time_when_the_cache_is_off(app, world, challenge):
+    app.config["PAGE_CACHE"] = False
+    url = f"/challenges/{challenge.slug}"
+    user = _logged_in(app, world["users"]["user"])
+    for _request in range(2):
+        assert _reads_public_parts(_statements(app, user, url)[1])
+
+
+def test_a_logged_in_user_sees_an_edit_and_a_new_answer_on_the_next_request(app, db, world, challenge):
+    url = f"/challenges/{challenge.slug}"
+    user = _logged_in(app, world["users"]["user"])
+    for _request in range(2):
+        html = user.get(url).get_data(as_text=True)
+        assert "Sungai Musi meluap" not in html and "Data curah hujan tersedia" not in html
+    challenge.problem_html = "<p>Sungai Musi meluap setiap musim hujan.</p>"
+    db.session.commit()
+    assert "Sungai Musi meluap" in user.get(url).get_data(as_text=True)
+    question = Question(challenge=challenge, asker_id=world["users"]["org_member"].id, body="Ada data?", asked_at=NOW)
+    db.session.add(question)
+    db.session.commit()
+    user.get(url)
+    answer_question(world["users"]["gov_admin"], question, "Data curah hujan tersedia di portal.", publish=True)
+    db.session.commit()
+    assert "Data curah hujan tersedia" in user.get(url).get_data(as_text=True)
+
+
+def test_an_owner_sees_the_owners_controls_and_no_one_else_does(app, world, challenge):
+    url = f"/challenges/{challenge.slug}"
+    solver, owner = _logged_in(app, world["users"]["user"]), _logged_in(app, world["users"]["gov_admin"])
+    for _request in range(2):
+        assert "document-form" not in solver.get(url).get_data(as_text=True)
+        assert "document-form" in owner.get(url).get_data(as_text=True)
+        assert "document-form" not in fresh_client(app).get(url).get_data(as_text=True)
+
+
+def test_the_public_parts_never_mix_languages(app, world, challenge):
+    url = f"/challenges/{challenge.slug}"
+    indonesian = _logged_in(app, world["users"]["user"], "id")
+    english = _logged_in(app, world["users"]["org_member"], "en")
+    for _request in range(2):
+        html = indonesian.get(url).get_data(as_text=True)
+        assert "Kriteria penilaian" in html and "Evaluation criteria" not in html
+        html = english.get(url).get_data(as_text=True)
+        assert "Evaluation criteria" in html and "Kriteria penilaian" not in html
+
+
+def test_a_passing_deadline_shows_to_a_logged_in_user_at_once(app, db, world):
+    closing = make_challenge(world["gov_verified"], closes_at=NOW + timedelta(seconds=20))
+    db.session.commit()
+    url = f"/challenges/{closing.slug}"
+    user = _logged_in(app, world["users"]["user"])
+    for _request in range(2):
+        assert "countdown-card" in user.get(url).get_data(as_text=True)
+    clock.freeze(NOW + timedelta(seconds=21))
+    html = user.get(url).get_data(as_text=True)
+    assert "countdown-card" not in html and "questions-closed" in html
+
+
+def test_the_rows_of_a_logged_in_users_lists_follow_an_edit(app, db, world, challenge):
+    owner = _logged_in(app, world["users"]["gov_admin"])
+    for url in ("/account/challenges", "/challenges", "/orgs/pemkot-palembang"):
+        for _request in range(2):
+            assert "Pengendalian banjir Musi" in owner.get(url).get_data(as_text=True), url
+    challenge.title = "Peringatan dini banjir Musi"
+    db.session.commit()
+    for url in ("/account/challenges", "/challenges", "/orgs/pemkot-palembang"):
+        html = owner.get(url).get_data(as_text=True)
+        assert "Peringatan dini banjir Musi" in html and "Pengendalian banjir Musi" not in html, url
