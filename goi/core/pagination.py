@@ -1,5 +1,6 @@
 """Page through a select() with a constant number of queries."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,10 +12,26 @@ from goi.extensions import db
 
 @dataclass(slots=True)
 class Page:
-    items: list[Any]
+    """A page of rows. A page read by key knows its keys at once and reads its rows when they are first asked for:
+    a list whose rows are drawn from a kept fragment (goi.site.page_cache.cached_fragment) never reads them."""
+
     page: int
     per_page: int
     total: int
+    keys: list[Any] | None = None
+    _items: list[Any] | None = None
+    _load: Callable[[], list[Any]] | None = None
+
+    @property
+    def items(self) -> list[Any]:
+        if self._items is None:
+            self._items = self._load() if self._load is not None else []
+            self._load = None
+        return self._items
+
+    @property
+    def has_items(self) -> bool:
+        return bool(self.keys) if self.keys is not None else bool(self.items)
 
     @property
     def pages(self) -> int:
@@ -78,8 +95,10 @@ def paginate(
         window = query.limit(per_page).offset(offset)
         if key is None:
             items = list(db.session.scalars(window))
-        else:
-            items = _rows_of(query, key, list(db.session.scalars(_keys_of(window, key))))
+            if page > 1 and not items:
+                abort(404)
+            return Page(page=page, per_page=per_page, total=total or 0, _items=items)
+        keys = list(db.session.scalars(_keys_of(window, key)))
     else:
         if key is None or query._distinct or query._group_by_clauses or total is not None:
             raise ValueError("first= pages a plain query by key, and counts it itself")
@@ -94,10 +113,15 @@ def paginate(
         if in_rest:
             rest = _keys_of(query.where(not_(first)), key).limit(in_rest).offset(max(0, offset - first_total))
             keys += db.session.scalars(rest)
-        items = _rows_of(query, key, keys) if keys else []
-    if page > 1 and not items:
+    if page > 1 and not keys:
         abort(404)
-    return Page(items=items, page=page, per_page=per_page, total=total or 0)
+    return Page(
+        page=page,
+        per_page=per_page,
+        total=total or 0,
+        keys=keys,
+        _load=lambda: _rows_of(query, key, keys) if keys else [],
+    )
 
 
 def _keys_of(query: Select, key) -> Select:

@@ -520,3 +520,16 @@ def test_the_rows_of_a_logged_in_users_lists_follow_an_edit(app, db, world, chal
     for url in ("/account/challenges", "/challenges", "/orgs/pemkot-palembang"):
         html = owner.get(url).get_data(as_text=True)
         assert "Peringatan dini banjir Musi" in html and "Pengendalian banjir Musi" not in html, url
+
+
+def test_a_list_whose_rows_are_kept_does_not_read_them(app, db, world, challenge):
+    owner = _logged_in(app, world["users"]["gov_admin"])
+    first, statements = _statements(app, owner, "/account/challenges")
+    assert [s for s in statements if "challenges.problem_html" in s]  # the first list reads its rows
+    # The same rows in any list: the kept fragment, and the rows are not read.
+    for url in ("/account/challenges", "/challenges", "/orgs/pemkot-palembang"):
+        page, statements = _statements(app, owner, url)
+        assert [s for s in statements if "challenges.problem_html" in s] == [], url
+        assert 'data-challenge="' + challenge.slug + '"' in page.get_data(as_text=True), url
+    again = owner.get("/account/challenges")
+    assert _without_tokens(again.get_data(as_text=True)) == _without_tokens(first.get_data(as_text=True))
