@@ -1,7 +1,7 @@
 """Who may see and change challenges, their questions and documents."""
 
 from flask import abort, g
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from goi.challenges.models import Challenge, ChallengeStatus, Question
@@ -16,9 +16,7 @@ def challenge_by_slug(slug: str) -> Challenge | None:
     cache = g.setdefault("challenges_by_slug", {})
     if slug not in cache:
         # The owner comes in the same statement: every page of a challenge names it.
-        cache[slug] = db.session.scalar(
-            select(Challenge).where(Challenge.slug == slug).options(joinedload(Challenge.owner_org))
-        )
+        cache[slug] = db.session.scalar(_BY_SLUG, {"slug": slug})
     return cache[slug]
 
 
@@ -30,16 +28,21 @@ def visible_challenge_or_404(user, slug: str) -> Challenge:
     return challenge
 
 
+# Built once: every page of a logged-in user asks it (building a statement costs more than running it).
+_MEMBERSHIPS = (
+    select(Membership.organization_id, Membership.role, Organization.kind, Organization.verified_at)
+    .join(Organization, Organization.id == Membership.organization_id)
+    .where(Membership.user_id == bindparam("user_id"))
+)
+_BY_SLUG = select(Challenge).where(Challenge.slug == bindparam("slug")).options(joinedload(Challenge.owner_org))
+
+
 def _memberships(user) -> dict[int, bool]:
     """Each organization the user is a member of, and whether the user administers it as a verified government
     (owner or admin role): read once per request in one statement, which both questions below answer from."""
     cache = g.setdefault("memberships_of", {})
     if user.id not in cache:
-        rows = db.session.execute(
-            select(Membership.organization_id, Membership.role, Organization.kind, Organization.verified_at)
-            .join(Organization, Organization.id == Membership.organization_id)
-            .where(Membership.user_id == user.id)
-        )
+        rows = db.session.execute(_MEMBERSHIPS, {"user_id": user.id})
         cache[user.id] = {
             organization_id: role in (MemberRole.OWNER, MemberRole.ADMIN)
             and kind == OrgKind.GOVERNMENT

@@ -9,7 +9,7 @@ is_published_in_results: a proposal named in published results shows its public 
 import json
 
 from flask import current_app, g, has_app_context
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from goi.challenges.models import Challenge, ChallengeStatus
@@ -142,22 +142,25 @@ def team_recipients(proposal: Proposal) -> list:
     return users
 
 
+# Built once: a challenge page asks it for every logged-in viewer (building a statement costs more than running it).
+_OWN_PROPOSAL = (
+    select(Proposal)
+    .join(TeamMember, TeamMember.proposal_id == Proposal.id)
+    .where(
+        Proposal.challenge_id == bindparam("challenge_id"),
+        TeamMember.user_id == bindparam("user_id"),
+        TeamMember.status == TeamMemberStatus.ACCEPTED,
+    )
+    .order_by((Proposal.status == ProposalStatus.WITHDRAWN).asc(), Proposal.id.desc())
+    .limit(1)
+)
+
+
 def own_proposal_for(user, challenge: Challenge) -> Proposal | None:
     """The active (or else latest) proposal for challenge of a team the user belongs to."""
     if not user.is_authenticated:
         return None
-    query = (
-        select(Proposal)
-        .join(TeamMember, TeamMember.proposal_id == Proposal.id)
-        .where(
-            Proposal.challenge_id == challenge.id,
-            TeamMember.user_id == user.id,
-            TeamMember.status == TeamMemberStatus.ACCEPTED,
-        )
-        .order_by((Proposal.status == ProposalStatus.WITHDRAWN).asc(), Proposal.id.desc())
-        .limit(1)
-    )
-    return db.session.scalar(query)
+    return db.session.scalar(_OWN_PROPOSAL, {"challenge_id": challenge.id, "user_id": user.id})
 
 
 def visible_submitted_count(user, challenge: Challenge) -> int | None:
