@@ -17,7 +17,7 @@ from html import escape
 from pathlib import Path
 
 import numpy as np
-from whoosh import collectors, highlight, index, query
+from whoosh import collectors, index, query
 from whoosh.index import LockError
 from whoosh.reading import SegmentReader
 from whoosh.searching import Results
@@ -25,6 +25,7 @@ from whoosh.writing import CLEAR, MERGE_SMALL
 
 from goi.search import scoring as scoring_
 from goi.search.backend import IndexBatch, IndexBusy, SearchBackend
+from goi.search.snippets import snippet as make_snippet
 from goi.search.types import FACETS, Hit, SearchQuery, SearchResults
 from goi.search.whoosh_queries import OR_GROUP, parse, restriction, suggestion, terms_in
 from goi.search.whoosh_reading import live_docs, open_searcher, shared_searcher
@@ -40,16 +41,6 @@ MAX_SEGMENTS = 8
 # copying it into memory (a BytesIO over the mapped file), so at 100,000 documents every process reopening its
 # searcher after a write copied about 260 MB; separate files are read in place.
 WRITER_OPTIONS = {"compound": False}
-
-
-class MarkFormatter(highlight.HtmlFormatter):
-    """Escaped text with each matched word in a plain <mark>."""
-
-    def __init__(self):
-        super().__init__(between=" … ")
-
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{self._text(highlight.get_text(text, token, replace))}</mark>"
 
 
 class WhooshBatch(IndexBatch):
@@ -263,10 +254,8 @@ class WhooshBackend(SearchBackend):
                 found = Results(searcher, parsed, [(None, int(docnum)) for docnum in matched[order]])
             else:
                 found = _scored_page(searcher, state, parsed, matched, allowed, limit)
-            found.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-            found.formatter = MarkFormatter()
-            found.order = highlight.SCORE
-            hits = [_hit(result) for result in found[(page - 1) * per_page : limit]]
+            words = {field: _highlighted_words(found, field) for field in SNIPPET_FIELDS}
+            hits = [_hit(result, words) for result in found[(page - 1) * per_page : limit]]
         return SearchResults(total=len(matched), hits=hits, facets=facet_counts, page=page, per_page=per_page)
 
 
@@ -349,12 +338,26 @@ class _TopCollector(collectors.TopCollector):
         return result
 
 
-def _hit(result) -> Hit:
+SNIPPET_FIELDS = ("body", "summary")
+
+
+def _highlighted_words(found: Results, field: str) -> frozenset[str]:
+    """The words a snippet of field marks, as Whoosh's highlighter takes them: the terms that matched in the page's
+    results when they were recorded, else the query's terms (expanded); once per page, not once per hit."""
+    if found.has_matched_terms():
+        terms = (term for term in found.matched_terms() if term[0] == field)
+    else:
+        terms = found.query_terms(expand=True, fieldname=field)
+    from_bytes = found.searcher.schema[field].from_bytes
+    return frozenset(from_bytes(term[1]) for term in terms)
+
+
+def _hit(result, words: dict[str, frozenset[str]]) -> Hit:
     stored = result.fields()
     snippet = ""
-    for field in ("body", "summary"):
+    for field in SNIPPET_FIELDS:
         text = stored.get(field) or ""
-        snippet = result.highlights(field, text=text, top=2) if text else ""
+        snippet = make_snippet(text, words[field]) if text else ""
         if snippet:
             break
     if not snippet:
