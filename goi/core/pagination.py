@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, request
-from sqlalchemy import ColumnElement, Select, case, func, not_, select
+from sqlalchemy import ColumnElement, Select, func, not_, select
 
 from goi.extensions import db
 
@@ -102,7 +102,9 @@ def paginate(
     else:
         if key is None or query._distinct or query._group_by_clauses or total is not None:
             raise ValueError("first= pages a plain query by key, and counts it itself")
-        counts = count_query(query).add_columns(func.count(case((first, 1))))
+        # Two counts in one statement, each from its own index (the first part's is a range of the order's index),
+        # rather than one scan that tests the condition row by row (0.6 against 1.0 ms at 9,000 open challenges).
+        counts = select(count_query(query).scalar_subquery(), count_query(query.where(first)).scalar_subquery())
         total, first_total = db.session.execute(counts).one()
         # The count tells how much of the page each part fills: a part the page does not reach is not read.
         in_first = max(0, min(per_page, first_total - offset))
