@@ -1,14 +1,17 @@
 """Signal handlers: who hears about what happened to challenges and proposals."""
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 from sqlalchemy import select
 
+from goi.accounts.models import User
 from goi.challenges import signals as challenge_signals
 from goi.challenges.models import Challenge, ChallengeStatus, Follow
 from goi.core import clock
 from goi.core.links import path_for
 from goi.extensions import db
+from goi.notify.models import Notification
 from goi.notify.services import notify
 from goi.proposals import signals as proposal_signals
 from goi.proposals.models import Proposal, ProposalStatus, TeamMember, TeamMemberStatus
@@ -119,10 +122,10 @@ def on_team_member_invited(member: TeamMember, link: str, inviter) -> None:
         notify([invitee.id], "team_invitation", link, proposal=member.proposal, inviter=inviter)
 
 
-def send_deadline_reminders() -> int:
-    """Remind followers and unsubmitted drafts 3 days and 24 hours before each deadline; each reminder once."""
+def _due_reminders() -> Iterator[tuple[Challenge, str, str, set[int]]]:
+    """(challenge, window, dedupe key, recipients) of each reminder due now: followers and unsubmitted drafts 3 days
+    and 24 hours before each deadline (reads only; who already has the reminder is left to notify's dedupe)."""
     now = clock.now()
-    told = 0
     windows = (("3d", timedelta(days=3), timedelta(hours=24)), ("24h", timedelta(hours=24), timedelta(0)))
     for label, upper, lower in windows:
         challenges = db.session.scalars(
@@ -137,14 +140,27 @@ def send_deadline_reminders() -> int:
             drafts = team_user_ids(_active_proposal_ids(challenge, (ProposalStatus.DRAFT,)))
             submitted = team_user_ids(_active_proposal_ids(challenge, (ProposalStatus.SUBMITTED,)))
             recipients = (followers - submitted) | drafts
-            told += notify(
-                recipients,
-                "deadline_reminder",
-                _challenge_link(challenge),
-                dedupe_key=f"deadline-{label}:{challenge.id}:{challenge.closes_at:%Y%m%d%H%M}",
-                challenge=challenge,
-                window=label,
-            )
+            if recipients:
+                yield challenge, label, f"deadline-{label}:{challenge.id}:{challenge.closes_at:%Y%m%d%H%M}", recipients
+
+
+def reminders_due() -> bool:
+    """Whether a deadline reminder is still to be sent to someone: asked with reads before a write transaction is
+    begun for it."""
+    for _challenge, _label, key, recipients in _due_reminders():
+        told = select(Notification.id).where(Notification.user_id == User.id, Notification.dedupe_key == key)
+        untold = select(User.id).where(User.id.in_(sorted(recipients)), User.is_disabled.is_(False), ~told.exists())
+        if db.session.scalar(untold.limit(1)) is not None:
+            return True
+    return False
+
+
+def send_deadline_reminders() -> int:
+    """Remind followers and unsubmitted drafts 3 days and 24 hours before each deadline; each reminder once."""
+    told = 0
+    for challenge, label, key, recipients in list(_due_reminders()):
+        link = _challenge_link(challenge)
+        told += notify(recipients, "deadline_reminder", link, dedupe_key=key, challenge=challenge, window=label)
     return told
 
 

@@ -1,7 +1,7 @@
 """Telling users: in-app rows and email through the outbox, by each user's chosen channel."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import bindparam, func, select, update
@@ -132,8 +132,8 @@ def _last_digests(emails: list[str]) -> dict[str, datetime]:
     return {recipient: (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) for recipient, moment in rows}
 
 
-def send_digests() -> int:
-    """One email a day per user with everything of their digest kinds not yet digested; returns emails queued."""
+def _due_digests() -> Iterator[tuple[User, list[Notification]]]:
+    """Each user due a digest now, with the notifications it holds (reads only)."""
     preferences = db.session.scalars(
         select(NotificationPreference).where(NotificationPreference.channel == Channel.DIGEST)
     ).all()
@@ -141,10 +141,9 @@ def send_digests() -> int:
     for row in preferences:
         kinds_by_user[row.user_id].add(row.kind)
     if not kinds_by_user:
-        return 0
+        return
     users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(list(kinds_by_user))))}
     last = _last_digests([user.email for user in users.values()])
-    queued = 0
     for user_id, kinds in kinds_by_user.items():
         user = users.get(user_id)
         if user is None or user.is_disabled:
@@ -162,8 +161,19 @@ def send_digests() -> int:
                 .order_by(Notification.created_at, Notification.id)
             )
         )
-        if not items:
-            continue
+        if items:
+            yield user, items
+
+
+def digests_due() -> bool:
+    """Whether some user is due a digest now: asked with reads before a write transaction is begun for them."""
+    return next(_due_digests(), None) is not None
+
+
+def send_digests() -> int:
+    """One email a day per user with everything of their digest kinds not yet digested; returns emails queued."""
+    queued = 0
+    for user, items in list(_due_digests()):
         subject, body = render_message(
             "mail/notification_digest.txt",
             user.locale,

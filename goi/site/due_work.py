@@ -9,8 +9,8 @@ from goi.challenges.deadlines import close_if_due
 from goi.core import clock
 from goi.core.mail import pending_messages, send_pending
 from goi.core.transactions import write_transaction
-from goi.notify.handlers import send_deadline_reminders
-from goi.notify.services import send_digests
+from goi.notify.handlers import reminders_due, send_deadline_reminders
+from goi.notify.services import digests_due, send_digests
 
 REMINDER_INTERVAL = timedelta(minutes=10)
 _lock = threading.Lock()
@@ -20,8 +20,9 @@ _last_reminders: dict[int, datetime] = {}
 def run_due_work() -> None:
     """before_request: close challenges past their deadline; now and then, send due reminders and digests.
 
-    Each piece that writes runs in a write transaction of its own, so a reading request takes the write lock only
-    when there is something to write; when nothing is due, this issues no SQL.
+    Each piece that writes runs in a write transaction of its own, begun only when reads have found something to
+    write, so a reading request takes the write lock only then; between deadlines and reminder rounds this issues
+    no SQL.
     """
     if request.endpoint == "static":
         return
@@ -41,7 +42,8 @@ def run_due_work() -> None:
         if last is not None and now - last < REMINDER_INTERVAL:
             return
         _last_reminders[key] = now
-    with write_transaction():
-        send_deadline_reminders()
-        # Digests go out once a day per user; running this often only finds who is due.
-        send_digests()
+    # Digests go out once a day per user; running this often only finds who is due.
+    if reminders_due() or digests_due():
+        with write_transaction():
+            send_deadline_reminders()
+            send_digests()

@@ -338,3 +338,64 @@ def test_a_second_digest_waits_a_day(app, db, world, challenge):
     clock.freeze(NOW + timedelta(hours=24))
     assert "digests queued 1" in runner.invoke(args=["goi", "notify", "digest"]).output
     assert len(_mails(db, follower, "notification_digest")) == 2
+
+
+def _write_transactions_of_due_work(monkeypatch) -> list[int]:
+    """Counts the write transactions the due work begins (each takes SQLite's write lock)."""
+    from goi.site import due_work
+
+    begun: list[int] = []
+    original = due_work.write_transaction
+
+    def counting():
+        begun.append(1)
+        return original()
+
+    monkeypatch.setattr(due_work, "write_transaction", counting)
+    due_work._last_reminders.clear()
+    return begun
+
+
+def test_a_reminder_round_begins_a_write_transaction_only_when_something_is_due(monkeypatch, client, db, challenge):
+    from goi.site.due_work import REMINDER_INTERVAL
+
+    follower = make_user(email="pengikut@example.id")
+    challenge_following.follow(follower, challenge)
+    db.session.commit()
+    begun = _write_transactions_of_due_work(monkeypatch)
+
+    def a_round_at(moment) -> int:
+        clock.freeze(moment)
+        before = len(begun)
+        assert client.get("/").status_code == 200
+        return len(begun) - before
+
+    # Ten days before the deadline nothing is due: the round only reads.
+    assert a_round_at(challenge.closes_at - timedelta(days=10)) == 0
+    assert _notifications(db, follower, "deadline_reminder") == []
+    # In the three-day window the reminder is written, in one write transaction.
+    in_window = challenge.closes_at - timedelta(days=2, hours=23)
+    assert a_round_at(in_window) == 1
+    assert len(_notifications(db, follower, "deadline_reminder")) == 1
+    # The next round finds it sent: nothing is due, no write transaction.
+    assert a_round_at(in_window + REMINDER_INTERVAL) == 0
+    assert len(_notifications(db, follower, "deadline_reminder")) == 1
+
+
+def test_a_digest_round_begins_a_write_transaction_only_when_a_digest_is_due(monkeypatch, client, db, world, challenge):
+    from goi.site.due_work import REMINDER_INTERVAL
+
+    follower = make_user(email="ringkas@example.id")
+    save_preferences(follower, {"addendum_published": Channel.DIGEST})
+    challenge_following.follow(follower, challenge)
+    db.session.commit()
+    begun = _write_transactions_of_due_work(monkeypatch)
+    client.get("/")
+    assert begun == []  # a digest reader, but nothing to digest yet
+    owner = world["users"]["gov_admin"]
+    challenge_addenda.publish_addendum(owner, challenge, "Satu", {"closes_at": challenge.closes_at + timedelta(days=1)})
+    db.session.commit()
+    clock.freeze(clock.now() + REMINDER_INTERVAL)
+    client.get("/")
+    assert begun == [1]
+    assert len(_mails(db, follower, "notification_digest")) == 1
