@@ -54,12 +54,14 @@ class Challenge(db.Model):
         Index("ix_challenges_sector_status_closes_at", "sector", "status", "closes_at"),
         Index("ix_challenges_province_status_closes_at", "province_code", "status", "closes_at"),
         Index("ix_challenges_metro_status_closes_at", "metro_code", "status", "closes_at"),
+        # An owner's challenges: counted per state and paged by creation from the index alone (my challenges).
+        Index("ix_challenges_owner_status_created_at", "owner_org_id", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(90), unique=True)
     ref: Mapped[str | None] = mapped_column(String(80), unique=True)
-    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(String(300))

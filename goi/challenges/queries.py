@@ -127,6 +127,9 @@ def browse_page(filters: dict, matching_ids: list[int] | None, per_page: int) ->
     query = browse_query(filters, matching_ids)
     if sorts_open_first(filters, matching_ids):
         by_deadline = query.order_by(None).order_by(Challenge.closes_at, Challenge.id)
+        if filters.get("status"):
+            # A chosen state lists only open challenges ("open") or none (the others): one part, one count.
+            return paginate(by_deadline, per_page=per_page, key=Challenge.id)
         return paginate(by_deadline, per_page=per_page, key=Challenge.id, first=is_open(clock.now()))
     return paginate(query, per_page=per_page, key=Challenge.id)
 
@@ -161,23 +164,39 @@ def _owned_by_ids(organization_ids: frozenset[int]):
     return Challenge.id.in_(ids)
 
 
-def managed_challenges_query(organization_ids: set[int]) -> Select:
-    """The challenges of the organizations a user manages, the latest first."""
-    return _managed_challenges_query(frozenset(organization_ids))
+def _owned_or_co_owned(organization_ids: frozenset[int], *columns):
+    """Columns of each challenge these organizations own or co-own, once: the owned ones from the index of (owner,
+    status, created_at) alone, without reading a row; the co-owned ones that none of them owns by their ids."""
+    co_owned_ids = select(ChallengeCoOwner.challenge_id).where(ChallengeCoOwner.organization_id.in_(organization_ids))
+    return union_all(
+        select(*columns).where(Challenge.owner_org_id.in_(organization_ids)),
+        select(*columns).where(Challenge.id.in_(co_owned_ids), Challenge.owner_org_id.not_in(organization_ids)),
+    ).subquery()
 
 
-@lru_cache(maxsize=1024)
-def _managed_challenges_query(organization_ids: frozenset[int]) -> Select:
-    return (
-        select(Challenge)
-        .where(_owned_by_ids(organization_ids))
-        .options(joinedload(Challenge.owner_org))
-        .order_by(Challenge.created_at.desc(), Challenge.id.desc())
+_WITH_OWNER = select(Challenge).options(joinedload(Challenge.owner_org))
+
+
+def managed_challenges_page(organization_ids: set[int], total: int, per_page: int) -> Page:
+    """A page (?page=) of the challenges of the organizations a user manages, the latest first; total is their
+    number (from status_counts)."""
+    return paginate(
+        _WITH_OWNER,
+        per_page=per_page,
+        key=Challenge.id,
+        total=total,
+        ordered_keys=_managed_keys(frozenset(organization_ids)),
     )
 
 
+@lru_cache(maxsize=1024)
+def _managed_keys(organization_ids: frozenset[int]) -> Select:
+    rows = _owned_or_co_owned(organization_ids, Challenge.id, Challenge.created_at)
+    return select(rows.c.id).order_by(rows.c.created_at.desc(), rows.c.id.desc())
+
+
 def status_counts(organization_ids: set[int]) -> dict[ChallengeStatus, int]:
-    """How many of those challenges are in each state, in one grouped query."""
+    """How many of those challenges are in each state, in one grouped query (from an index alone)."""
     rows = db.session.execute(_status_counts_query(frozenset(organization_ids)))
     counts = dict.fromkeys(ChallengeStatus, 0)
     for status, count in rows:
@@ -187,7 +206,8 @@ def status_counts(organization_ids: set[int]) -> dict[ChallengeStatus, int]:
 
 @lru_cache(maxsize=1024)
 def _status_counts_query(organization_ids: frozenset[int]) -> Select:
-    return select(Challenge.status, func.count()).where(_owned_by_ids(organization_ids)).group_by(Challenge.status)
+    rows = _owned_or_co_owned(organization_ids, Challenge.status)
+    return select(rows.c.status, func.count()).group_by(rows.c.status)
 
 
 def co_owner_candidates(owner: Organization) -> list[Organization]:

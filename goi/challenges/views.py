@@ -31,7 +31,6 @@ from goi.challenges.permissions import (
 )
 from goi.core.errors import DomainError
 from goi.core.forms import run_button_action, show_domain_error
-from goi.core.pagination import paginate
 from goi.core.policy import AUTHENTICATED, PUBLIC, route
 from goi.extensions import db
 from goi.orgs.models import Organization
@@ -122,12 +121,8 @@ def mine():
     page = counts = None
     if organization_ids:
         counts = queries.status_counts(organization_ids)
-        page = paginate(
-            queries.managed_challenges_query(organization_ids),
-            per_page=30,
-            key=Challenge.id,
-            total=sum(counts.values()),  # the counts per state add up to the list's length: no second count
-        )
+        # The counts per state add up to the list's length: no second count.
+        page = queries.managed_challenges_page(organization_ids, total=sum(counts.values()), per_page=30)
     return render_template("challenges/mine.html", page=page, counts=counts)
 
 

@@ -331,3 +331,26 @@ def test_a_challenge_page_asks_about_the_viewers_memberships_once(client, login_
     assert len([s for s in statements if "FROM memberships" in s]) == 1, statements
     # The owner organization comes with the challenge, not in a statement of its own.
     assert not [s for s in statements if s.lstrip().startswith("SELECT organizations.id") and "JOIN" not in s]
+
+
+def test_my_challenges_holds_each_challenge_once_across_owner_and_co_owners(client, login_as, palembang, world):
+    from goi.challenges.models import ChallengeCoOwner
+
+    admin = world["users"]["gov_admin"]
+    denpasar = factories.make_org(OrgKind.GOVERNMENT, verified=True, slug="pemkot-denpasar")
+    badung = factories.make_org(OrgKind.GOVERNMENT, verified=True, slug="pemkab-badung")
+    factories.add_member(denpasar, admin, MemberRole.ADMIN)
+    factories.add_member(badung, admin, MemberRole.ADMIN)
+    # Owned by one of the admin's organizations and co-owned by the two others.
+    shared = make_challenge(palembang, ChallengeStatus.PUBLISHED, slug="bersama")
+    db.session.add_all([ChallengeCoOwner(challenge=shared, organization=org) for org in (denpasar, badung)])
+    # Co-owned only, by two of them; and someone else's challenge the admin has nothing to do with.
+    other = factories.make_org(OrgKind.GOVERNMENT, verified=True, slug="pemkot-lain")
+    co_owned = make_challenge(other, ChallengeStatus.DRAFT, slug="mitra")
+    db.session.add_all([ChallengeCoOwner(challenge=co_owned, organization=org) for org in (denpasar, badung)])
+    make_challenge(other, ChallengeStatus.PUBLISHED, slug="bukan-milik")
+    db.session.commit()
+    login_as("gov_admin")
+    html = client.get("/account/challenges").get_data(as_text=True)
+    assert ROW.findall(html) == ["mitra", "bersama"]  # created at the same moment: the later id first
+    assert 'data-status="published" data-count="1"' in html and 'data-status="draft" data-count="1"' in html
