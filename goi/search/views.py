@@ -1,6 +1,7 @@
 """The search page."""
 
 from datetime import datetime
+from functools import lru_cache
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale
@@ -36,14 +37,27 @@ def facet_value_label(facet: str, value: str) -> str:
     return value
 
 
+@lru_cache(maxsize=8)
+def _fact_labels(locale: str) -> dict[str, str]:
+    """The facts' labels in one language, translated once (a page shows them for each of its hits)."""
+    return {"owner": _("Owner"), "region": _("Region"), "deadline": _("Deadline"), "status": _("Status")}
+
+
+@lru_cache(maxsize=64)
+def _status_label(locale: str, value: str) -> str:
+    return facet_value_label("status", value)
+
+
 def present_facts(hit) -> list[tuple[str, str]]:
     """The key facts of a hit as (label, text) in the current language: owner, region, deadline, status."""
     facts = hit.facts or {}
+    locale = str(get_locale() or "id")
+    labels = _fact_labels(locale)
     shown: list[tuple[str, str]] = []
     if facts.get("owner"):
-        shown.append((_("Owner"), facts["owner"]))
+        shown.append((labels["owner"], facts["owner"]))
     if facts.get("region"):
-        shown.append((_("Region"), facts["region"]))
+        shown.append((labels["region"], facts["region"]))
     if facts.get("deadline") and hit.type == "challenge":
         try:
             deadline = datetime.fromisoformat(facts["deadline"])
@@ -51,9 +65,9 @@ def present_facts(hit) -> list[tuple[str, str]]:
             deadline = None
         if deadline is not None:
             zone = regions.timezone_for(province_code=facts.get("province") or None)
-            shown.append((_("Deadline"), format_in_zone(deadline, zone)))
+            shown.append((labels["deadline"], format_in_zone(deadline, zone)))
     if facts.get("status") and hit.type in ("challenge", "organization", "proposal"):
-        shown.append((_("Status"), facet_value_label("status", facts["status"])))
+        shown.append((labels["status"], _status_label(locale, facts["status"])))
     return shown
 
 

@@ -28,7 +28,7 @@ from goi.search.backend import IndexBatch, IndexBusy, SearchBackend
 from goi.search.snippets import snippet as make_snippet
 from goi.search.types import FACETS, Hit, SearchQuery, SearchResults
 from goi.search.whoosh_queries import OR_GROUP, parse, restriction, suggestion, terms_in
-from goi.search.whoosh_reading import live_docs, open_searcher, shared_searcher
+from goi.search.whoosh_reading import intersect, live_docs, open_searcher, shared_searcher
 from goi.search.whoosh_schema import WORDS_FIELD, aware, build_schema, document_fields, naive
 
 log = logging.getLogger("goi.search")
@@ -275,9 +275,9 @@ def _prepare(state, search_query: SearchQuery):
 
 def _visible(searcher, state, parsed, allowed) -> np.ndarray:
     """Sorted docnums of every live match the viewer may see (unscored)."""
-    matched = np.intersect1d(state.docs(parsed), allowed.array, assume_unique=True)
+    matched = intersect(state.docs(parsed), allowed.array)
     if searcher.reader().has_deletions():
-        matched = np.intersect1d(matched, live_docs(state), assume_unique=True)
+        matched = intersect(matched, live_docs(state))
     return matched
 
 

@@ -173,3 +173,14 @@ def test_a_page_past_the_last_is_not_found_as_in_the_lists(client, people):
     assert 'data-type="challenge"' in client.get("/search?q=kota&page=1").get_data(as_text=True)
     assert client.get("/search?q=kota&page=2").status_code == 404
     assert client.get("/search?q=zzzqqq").status_code == 200  # no results on the first page is an answer
+
+
+def test_a_hits_facts_are_labelled_in_the_visitors_language(app, people):
+    _publish_examples(people)
+    for language, label, other in (("id", "Pemilik", "Owner"), ("en", "Owner", "Pemilik")):
+        visitor = app.test_client()
+        visitor.set_cookie("goi_lang", language)
+        for _request in range(2):  # the labels are kept per language: the second page must not take the first's
+            html = visitor.get("/search?q=banjir").get_data(as_text=True)
+            facts = " ".join(re.findall(r'<p class="small text-muted mb-0">(.*?)</p>', html))
+            assert f"{label}: " in facts and f"{other}: " not in facts, (language, facts)
