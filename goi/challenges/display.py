@@ -11,7 +11,7 @@ from goi.challenges.forms import BUDGET_KIND_LABELS, OUTCOME_LABELS, SOLVER_KIND
 from goi.challenges.lifecycle import status_label
 from goi.challenges.models import Challenge, ChallengeStatus
 from goi.core import clock
-from goi.core.pagination import Page, paginate
+from goi.core.pagination import Page
 from goi.data import regions, taxonomy
 from goi.orgs.models import Organization
 from goi.orgs.permissions import can_manage_organization
@@ -94,9 +94,7 @@ def organization_challenges(organization: Organization) -> Page:
     """A page (?page=) of an organization's challenges as the current user may see them: drafts only for its
     managers."""
     include_drafts = can_manage_organization(current_user, organization)
-    return paginate(
-        queries.organization_challenges_query(organization, include_drafts), per_page=ORG_PAGE_SIZE, key=Challenge.id
-    )
+    return queries.organization_challenges_page(organization, include_drafts, per_page=ORG_PAGE_SIZE)
 
 
 def challenge_status_name(status: ChallengeStatus) -> str:
