@@ -72,18 +72,15 @@ def sdg_label(number: int) -> str:
 
 def challenge_region(challenge: Challenge) -> str:
     """'Kota Denpasar, Bali' or the metropolitan area's name, or both."""
-    return region_name(challenge.regency_code, challenge.province_code, challenge.metro_code)
+    return region_name(challenge.province_code, challenge.regency_code, challenge.metro_code)
 
 
-def region_name(regency_code: str | None, province_code: str | None, metro_code: str | None) -> str:
-    parts = []
-    place = regions.regency(regency_code) if regency_code else None
-    province = regions.province(province_code) if province_code else None
-    parts.extend(part.name for part in (place, province) if part is not None)
+def region_name(province_code: str | None, regency_code: str | None, metro_code: str | None) -> str:
+    parts = [regions.place_name(province_code, regency_code)]
     metro = regions.metro(metro_code) if metro_code else None
     if metro is not None:
         parts.append(_("Metropolitan area %(name)s", name=metro.name))
-    return ", ".join(parts)
+    return ", ".join(part for part in parts if part)
 
 
 def zone_abbreviation(zone_name: str) -> str:
@@ -176,7 +173,7 @@ def challenge_cards(challenges) -> list[Card]:
                 status_style=STATUS_STYLES[status],
                 organization_name=owner.name,
                 organization_url=url_for("orgs.show", slug=owner.slug),
-                region=once(region_name, challenge.regency_code, challenge.province_code, challenge.metro_code),
+                region=once(region_name, challenge.province_code, challenge.regency_code, challenge.metro_code),
                 sector=once(sector_label, challenge.sector),
                 budget_kind=once(budget_kind_label, challenge.budget_kind) if budget else "",
                 budget=budget,

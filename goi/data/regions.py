@@ -142,6 +142,13 @@ def regency(code: str) -> Regency | None:
     return _regencies().get(code)
 
 
+def place_name(province_code: str | None, regency_code: str | None = None) -> str:
+    """'Kota Denpasar, Bali': the kabupaten/kota and the province that are known, or ''."""
+    place = regency(regency_code) if regency_code else None
+    in_province = province(province_code) if province_code else None
+    return ", ".join(part.name for part in (place, in_province) if part is not None)
+
+
 def metros() -> list[Metro]:
     """Return all metropolitan areas sorted by code."""
     return list(_metros().values())

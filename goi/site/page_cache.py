@@ -245,6 +245,12 @@ def _valid_entry(local: LocalEntries, key: str, version: int) -> dict | None:
     return entry
 
 
+def _keep(local: str, key: str, entry: dict) -> None:
+    """Store an entry in the shared store until it expires, and in this process's memory."""
+    cache.set(key, entry, timeout=int(entry["expires"] - clock.now().timestamp()) + 1)
+    current_app.extensions[local].put(key, entry)
+
+
 def _valid(entry: dict | None, version: int, now: float) -> bool:
     return entry is not None and entry["version"] == version and now < entry["expires"]
 
@@ -266,8 +272,7 @@ def store_page(response: Response) -> Response:
                 "etag": etag,
                 "body": body,
             }
-            cache.set(key, entry, timeout=int(expires - clock.now().timestamp()) + 1)
-            current_app.extensions[_LOCAL].put(key, entry)
+            _keep(_LOCAL, key, entry)
             response.set_etag(etag)
             return _public(response)
     if "Cache-Control" not in response.headers and _involves_session(response):
@@ -323,8 +328,7 @@ def _store_fragment(key: str, version: int, render: Callable[[], str]) -> str:
     expires = _expiry()
     if expires is not None:
         entry = {"version": version, "expires": expires, "body": body}
-        cache.set(key, entry, timeout=int(expires - clock.now().timestamp()) + 1)
-        current_app.extensions[_LOCAL_FRAGMENTS].put(key, entry)
+        _keep(_LOCAL_FRAGMENTS, key, entry)
     return body
 
 

@@ -30,13 +30,6 @@ from goi.orgs.permissions import (
 )
 
 
-def _region_name(province_code: str | None, regency_code: str | None = None) -> str:
-    place = regions.regency(regency_code) if regency_code else None
-    province = regions.province(province_code) if province_code else None
-    parts = [part.name for part in (place, province) if part is not None]
-    return ", ".join(parts)
-
-
 def _unread_notifications() -> int:
     """The bell's number, counted once per request."""
     if not current_user.is_authenticated:
@@ -64,7 +57,7 @@ def register_template_globals(app: Flask) -> None:
         kind_labels=KIND_LABELS,
         government_kind_labels=GOVERNMENT_KIND_LABELS,
         role_labels=ROLE_LABELS,
-        region_name=_region_name,
+        region_name=regions.place_name,
         sectors=taxonomy.sectors,
         action_form=ActionForm,
         current_language=lambda: str(get_locale() or "id"),
