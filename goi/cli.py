@@ -67,10 +67,11 @@ goi_cli.add_command(notify_cli)
 
 @notify_cli.command("reminders")
 def reminders_command() -> None:
-    """Send the 3-day and 24-hour deadline reminders that are due (each only once)."""
-    from goi.notify.handlers import send_deadline_reminders
+    """Send the 3-day and 24-hour deadline reminders and the owners' reminders of questions waiting more than 3 days
+    that are due (each only once)."""
+    from goi.notify.handlers import send_deadline_reminders, send_question_reminders
 
-    told = send_deadline_reminders()
+    told = send_deadline_reminders() + send_question_reminders()
     db.session.commit()
     click.echo(f"reminded {told}")
 

@@ -213,7 +213,11 @@ class Question(db.Model):
     """A clarification question; private to its asker until answered and published."""
 
     __tablename__ = "questions"
-    __table_args__ = (Index("ix_questions_challenge_public", "challenge_id", "is_public"),)
+    __table_args__ = (
+        Index("ix_questions_challenge_public", "challenge_id", "is_public"),
+        # The owners' reminder of questions waiting for an answer: unanswered ones by age.
+        Index("ix_questions_answered_at_asked_at", "answered_at", "asked_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"), index=True)

@@ -20,6 +20,7 @@ def ask_question(user: User, challenge: Challenge, body: str) -> Question:
     db.session.add(question)
     db.session.flush()
     audit.record("challenge.question_asked", actor_id=user.id, object_type="challenge", object_id=challenge.id)
+    signals.question_asked.send(challenge, question=question)
     return question
 
 

@@ -7,12 +7,14 @@ from sqlalchemy import select
 
 from goi.accounts.models import User
 from goi.challenges import signals as challenge_signals
-from goi.challenges.models import Challenge, ChallengeStatus, Follow
+from goi.challenges.models import Challenge, ChallengeStatus, Follow, Question
+from goi.challenges.permissions import owner_organization_ids
 from goi.core import clock
 from goi.core.links import path_for
 from goi.extensions import db
 from goi.notify.models import Notification
 from goi.notify.services import notify
+from goi.orgs.models import MemberRole, Membership
 from goi.proposals import signals as proposal_signals
 from goi.proposals.models import Proposal, ProposalStatus, TeamMember, TeamMemberStatus
 from goi.reviews import signals as review_signals
@@ -70,6 +72,33 @@ def on_addendum(challenge: Challenge, addendum) -> None:
         _challenge_link(challenge),
         challenge=challenge,
         addendum=addendum,
+    )
+
+
+def owner_admin_ids(challenge: Challenge) -> set[int]:
+    """The owners: every admin (owner or admin role) of the challenge's owner and co-owner organizations."""
+    return set(
+        db.session.scalars(
+            select(Membership.user_id).where(
+                Membership.organization_id.in_(sorted(owner_organization_ids(challenge))),
+                Membership.role.in_((MemberRole.OWNER, MemberRole.ADMIN)),
+            )
+        )
+    )
+
+
+def _questions_link(challenge: Challenge, question: Question) -> str:
+    return path_for("challenges.questions", slug=challenge.slug) + f"#question-{question.id}"
+
+
+def on_question_asked(challenge: Challenge, question: Question) -> None:
+    notify(
+        owner_admin_ids(challenge) - {question.asker_id},
+        "question_asked",
+        _questions_link(challenge, question),
+        dedupe_key=f"question-asked:{question.id}",
+        challenge=challenge,
+        question=question,
     )
 
 
@@ -144,15 +173,46 @@ def _due_reminders() -> Iterator[tuple[Challenge, str, str, set[int]]]:
                 yield challenge, label, f"deadline-{label}:{challenge.id}:{challenge.closes_at:%Y%m%d%H%M}", recipients
 
 
+QUESTION_WAIT = timedelta(days=3)
+
+
+def _waiting_questions() -> Iterator[tuple[Challenge, list[Question], str, set[int]]]:
+    """(challenge, its questions unanswered for more than QUESTION_WAIT, dedupe key, its owners) for each open
+    challenge that has such questions. The key names the newest of them, so a question that comes to wait long
+    reminds the owners again, with the others still waiting, and an unchanged list reminds them once."""
+    waiting = db.session.scalars(
+        select(Question)
+        .join(Challenge, Challenge.id == Question.challenge_id)
+        .where(
+            Question.answered_at.is_(None),
+            Question.asked_at <= clock.now() - QUESTION_WAIT,
+            Challenge.status == ChallengeStatus.PUBLISHED,
+        )
+        .order_by(Question.challenge_id, Question.asked_at, Question.id)
+    ).all()
+    by_challenge: dict[int, list[Question]] = {}
+    for question in waiting:
+        by_challenge.setdefault(question.challenge_id, []).append(question)
+    for questions in by_challenge.values():
+        challenge = questions[0].challenge
+        recipients = owner_admin_ids(challenge)
+        if recipients:
+            newest = max(question.id for question in questions)
+            yield challenge, questions, f"question-waiting:{challenge.id}:{newest}", recipients
+
+
+def _untold(key: str, recipients: set[int]) -> bool:
+    told = select(Notification.id).where(Notification.user_id == User.id, Notification.dedupe_key == key)
+    untold = select(User.id).where(User.id.in_(sorted(recipients)), User.is_disabled.is_(False), ~told.exists())
+    return db.session.scalar(untold.limit(1)) is not None
+
+
 def reminders_due() -> bool:
-    """Whether a deadline reminder is still to be sent to someone: asked with reads before a write transaction is
-    begun for it."""
-    for _challenge, _label, key, recipients in _due_reminders():
-        told = select(Notification.id).where(Notification.user_id == User.id, Notification.dedupe_key == key)
-        untold = select(User.id).where(User.id.in_(sorted(recipients)), User.is_disabled.is_(False), ~told.exists())
-        if db.session.scalar(untold.limit(1)) is not None:
-            return True
-    return False
+    """Whether a deadline or waiting-question reminder is still to be sent to someone: asked with reads before a
+    write transaction is begun for it."""
+    due = [(key, recipients) for _challenge, _label, key, recipients in _due_reminders()]
+    due += [(key, recipients) for _challenge, _questions, key, recipients in _waiting_questions()]
+    return any(_untold(key, recipients) for key, recipients in due)
 
 
 def send_deadline_reminders() -> int:
@@ -164,10 +224,20 @@ def send_deadline_reminders() -> int:
     return told
 
 
+def send_question_reminders() -> int:
+    """Remind the owners of questions waiting more than three days for an answer; each list of them once."""
+    told = 0
+    for challenge, questions, key, recipients in list(_waiting_questions()):
+        link = _questions_link(challenge, questions[0])
+        told += notify(recipients, "question_waiting", link, dedupe_key=key, challenge=challenge, questions=questions)
+    return told
+
+
 def connect_handlers() -> None:
     """Subscribe to the domain signals (idempotent)."""
     challenge_signals.challenge_status_changed.connect(on_status_changed, weak=False)
     challenge_signals.addendum_published.connect(on_addendum, weak=False)
+    challenge_signals.question_asked.connect(on_question_asked, weak=False)
     challenge_signals.question_answered.connect(on_question_answered, weak=False)
     review_signals.results_published.connect(on_results_published, weak=False)
     proposal_signals.proposal_submitted.connect(on_proposal_submitted, weak=False)

@@ -23,6 +23,8 @@ KINDS = {
         Kind("proposal_withdrawn", _l("Your team's proposal withdrawn"), Channel.BOTH),
         Kind("team_invitation", _l("Team invitations"), Channel.IN_APP, email_allowed=False),
         Kind("question_answered", _l("Your question answered"), Channel.BOTH),
+        Kind("question_asked", _l("New questions on challenges you own"), Channel.BOTH),
+        Kind("question_waiting", _l("Questions on challenges you own waiting more than 3 days"), Channel.BOTH),
         Kind("addendum_published", _l("Addenda to challenges you follow or answer"), Channel.BOTH),
         Kind("deadline_reminder", _l("Deadline in 3 days and in 24 hours"), Channel.BOTH),
         Kind("challenge_closed", _l("Challenge closed"), Channel.IN_APP),

@@ -9,7 +9,7 @@ from goi.challenges.deadlines import close_if_due
 from goi.core import clock
 from goi.core.mail import pending_messages, send_pending
 from goi.core.transactions import write_transaction
-from goi.notify.handlers import reminders_due, send_deadline_reminders
+from goi.notify.handlers import reminders_due, send_deadline_reminders, send_question_reminders
 from goi.notify.services import digests_due, send_digests
 
 REMINDER_INTERVAL = timedelta(minutes=10)
@@ -46,4 +46,5 @@ def run_due_work() -> None:
     if reminders_due() or digests_due():
         with write_transaction():
             send_deadline_reminders()
+            send_question_reminders()
             send_digests()

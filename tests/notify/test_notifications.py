@@ -10,14 +10,15 @@ from goi.challenges import following as challenge_following
 from goi.challenges import lifecycle as challenge_lifecycle
 from goi.challenges import questions as challenge_questions
 from goi.challenges import services as challenge_services
-from goi.challenges.models import ChallengeStatus
+from goi.challenges.models import ChallengeCoOwner, ChallengeStatus
 from goi.core import clock
 from goi.core.mail import OutboxMessage
 from goi.notify.models import Channel, Notification
 from goi.notify.services import save_preferences
+from goi.orgs.models import MemberRole, OrgKind
 from goi.proposals.models import Proposal, ProposalStatus
 from tests.conftest import log_in, post_form
-from tests.factories import make_user
+from tests.factories import add_member, make_org, make_user
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
@@ -399,3 +400,100 @@ def test_a_digest_round_begins_a_write_transaction_only_when_a_digest_is_due(mon
     client.get("/")
     assert begun == [1]
     assert len(_mails(db, follower, "notification_digest")) == 1
+
+
+@pytest.fixture
+def owners(db, world, challenge):
+    """The challenge's owners: the owner organization's admins and a co-owner's, beside a plain member of each."""
+    palembang = world["gov_verified"]
+    second_admin = make_user(email="admin2@palembang.go.id", locale="en")
+    add_member(palembang, second_admin, MemberRole.ADMIN)
+    staff = make_user(email="staf@palembang.go.id")
+    add_member(palembang, staff, MemberRole.MEMBER)
+    co_owner_admin = make_user(email="admin@denpasarkota.go.id")
+    denpasar = make_org(OrgKind.GOVERNMENT, owner=co_owner_admin, verified=True, slug="pemkot-denpasar")
+    db.session.add(ChallengeCoOwner(challenge_id=challenge.id, organization_id=denpasar.id))
+    db.session.commit()
+    db.session.expire(challenge, ["co_owners"])
+    return {
+        "admins": [world["users"]["gov_admin"], second_admin, co_owner_admin],
+        "staff": staff,
+    }
+
+
+def test_a_new_question_reaches_every_owner_admin_in_app_and_by_email(client, db, world, challenge, owners):
+    asker = make_user(email="penanya@example.id")
+    question = challenge_questions.ask_question(asker, challenge, "Apakah data debit tersedia?")
+    db.session.commit()
+    for admin in owners["admins"]:
+        [notification] = _notifications(db, admin, "question_asked")
+        assert notification.link == f"/challenges/{challenge.slug}/questions#question-{question.id}"
+        assert len(_mails(db, admin, "notify_question_asked")) == 1
+        assert "Apakah data debit tersedia?" in notification.body
+    assert _notifications(db, owners["staff"]) == []
+    assert _notifications(db, asker) == []
+    english = _mails(db, owners["admins"][1], "notify_question_asked")[0]
+    assert english.subject == f'New question on "{challenge.title}"'
+    indonesian = _mails(db, owners["admins"][0], "notify_question_asked")[0]
+    assert indonesian.subject == f'Pertanyaan baru tentang "{challenge.title}"'
+    # The bell counts it.
+    log_in(client, owners["admins"][0])
+    assert 'data-unread="1"' in client.get("/").get_data(as_text=True)
+
+
+def test_asking_on_the_page_tells_the_owners(client, db, world, challenge, owners):
+    log_in(client, make_user(email="warga2@example.id"))
+    page = f"/challenges/{challenge.slug}"
+    response = post_form(client, f"{page}/questions", {"body": "Berapa anggaran pemeliharaan?"}, page=page)
+    assert response.status_code == 302
+    assert len(_notifications(db, owners["admins"][0], "question_asked")) == 1
+
+
+def test_owners_choose_the_channel_of_question_notifications(client, db, world, challenge, owners):
+    owner = owners["admins"][0]
+    log_in(client, owner)
+    settings = client.get("/account/notifications").get_data(as_text=True)
+    assert 'name="question_asked"' in settings and 'name="question_waiting"' in settings
+    save_preferences(owner, {"question_asked": Channel.IN_APP})
+    db.session.commit()
+    challenge_questions.ask_question(make_user(email="q@example.id"), challenge, "Apakah ada data?")
+    db.session.commit()
+    assert len(_notifications(db, owner, "question_asked")) == 1
+    assert _mails(db, owner, "notify_question_asked") == []
+
+
+def test_questions_waiting_more_than_three_days_remind_the_owners_once(app, db, world, challenge, owners):
+    runner = app.test_cli_runner()
+    first = challenge_questions.ask_question(make_user(email="a@example.id"), challenge, "Pertanyaan pertama?")
+    db.session.commit()
+    clock.freeze(NOW + timedelta(days=2, hours=23))
+    assert "reminded 0" in runner.invoke(args=["goi", "notify", "reminders"]).output
+    second = challenge_questions.ask_question(make_user(email="b@example.id"), challenge, "Pertanyaan kedua?")
+    db.session.commit()
+    clock.freeze(NOW + timedelta(days=3, minutes=1))
+    assert "reminded 3" in runner.invoke(args=["goi", "notify", "reminders"]).output
+    assert "reminded 0" in runner.invoke(args=["goi", "notify", "reminders"]).output
+    [reminder] = _notifications(db, owners["admins"][0], "question_waiting")
+    assert "Pertanyaan pertama?" in reminder.body and "Pertanyaan kedua?" not in reminder.body
+    assert _notifications(db, owners["staff"], "question_waiting") == []
+    # The first is answered; when the second has waited three days, the owners hear of it alone.
+    challenge_questions.answer_question(owners["admins"][0], first, "Ya.", publish=True)
+    db.session.commit()
+    clock.freeze(NOW + timedelta(days=5, hours=23, minutes=2))
+    assert "reminded 3" in runner.invoke(args=["goi", "notify", "reminders"]).output
+    newest = _notifications(db, owners["admins"][2], "question_waiting")[-1]
+    assert "Pertanyaan kedua?" in newest.body and "Pertanyaan pertama?" not in newest.body
+    # Answered, nothing is waiting; and a closed challenge's questions remind no one.
+    challenge_questions.answer_question(owners["admins"][0], second, "Tidak.", publish=False)
+    db.session.commit()
+    clock.freeze(NOW + timedelta(days=9))
+    assert "reminded 0" in runner.invoke(args=["goi", "notify", "reminders"]).output
+
+
+def test_a_request_sends_a_due_question_reminder(client, app, db, world, challenge, owners):
+    app.config["REMINDERS_ON_REQUEST"] = True
+    challenge_questions.ask_question(make_user(email="c@example.id"), challenge, "Masih menunggu?")
+    db.session.commit()
+    clock.freeze(NOW + timedelta(days=4))
+    assert client.get("/").status_code == 200
+    assert len(_notifications(db, owners["admins"][0], "question_waiting")) == 1
