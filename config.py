@@ -67,6 +67,8 @@ class Config:
     MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
     # Without an SMTP server, development writes each message to the log instead.
     MAIL_LOG_ONLY = _env_bool("MAIL_LOG_ONLY", False)
+    # The level of the `goi` loggers (goi.core.logs): readable lines in development, JSON lines in production.
+    LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 
     # Search: the Whoosh index directory (<instance>/search when unset); the index is updated after each commit
     # (off: only `flask goi search sync` applies the outbox); how long a commit waits for the index's write lock.
@@ -110,7 +112,7 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    """One machine, embedded SQLite, mail to the log."""
+    """One machine, embedded SQLite, mail to the log and to /dev/outbox."""
 
     ENV_NAME = "development"
     DEBUG = _env_bool("DEBUG", False)
@@ -126,6 +128,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_LOG_ONLY = False
+    LOG_LEVEL = "INFO"
     WTF_CSRF_ENABLED = True
     GUARD_READ_TRANSACTIONS = True
     # Still scrypt, at a cost that keeps the suite fast; production keeps the default cost.

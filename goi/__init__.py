@@ -1,6 +1,5 @@
 """GOI (Global Open Innovation): the application factory."""
 
-import logging
 import sqlite3
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_for
+from goi.core.logs import configure_logging
 from goi.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +29,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'goi.sqlite3'}"
     settings.validate(app.config)
+    configure_logging(app.config["ENV_NAME"], app.config["LOG_LEVEL"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config.get("PROXY_FIX", settings.ENV_NAME == "production"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
@@ -39,7 +40,6 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     register_errors(app)
     register_templates(app)
     register_cli(app)
-    logging.getLogger("goi").setLevel(logging.INFO)
     return app
 
 
@@ -107,6 +107,11 @@ def register_blueprints(app: Flask) -> None:
     app.extensions["challenge_keyword_matcher"] = challenge_ids_for_viewer
     # proposals.permissions.is_published_in_results asks the review domain, which builds on proposals.
     app.extensions["published_in_results"] = is_in_published_results
+    if app.config["ENV_NAME"] == "development":
+        # Development only: the address does not exist in any other profile.
+        from goi.site.dev_outbox import bp as dev_bp
+
+        app.register_blueprint(dev_bp)
     for blueprint in (
         site_bp,
         accounts_bp,

@@ -67,6 +67,9 @@ def safe(stored_html: str | None) -> Markup:
 
 
 _MARK_TAG = re.compile(r"(</?mark>)")
+# An http(s) address in plain text, without the punctuation that ends a sentence after it.
+_WEB_ADDRESS = re.compile(r"(https?://[^\s<>\"']*[^\s<>\"'.,;:!?)\]])")
+_LINK = Markup('<a href="{0}" rel="nofollow noopener noreferrer">{0}</a>')
 
 
 def safe_snippet(snippet: str | None) -> Markup:
@@ -80,3 +83,15 @@ def safe_snippet(snippet: str | None) -> Markup:
     return Markup(  # noqa: S704 (every part is a bare <mark>/</mark> or escaped text)
         "".join(part if index % 2 else str(escape(html.unescape(part))) for index, part in enumerate(parts))
     )
+
+
+def web_addresses(text: str) -> list[str]:
+    """The http(s) addresses in plain text, in order."""
+    return _WEB_ADDRESS.findall(text)
+
+
+def linked_text(text: str | None) -> Markup:
+    """Plain text (a mail body) as HTML: every character escaped, each http(s) address a link to itself."""
+    parts = _WEB_ADDRESS.split(text or "")
+    # join escapes the text between addresses; format escapes each address.
+    return Markup("").join(_LINK.format(part) if index % 2 else part for index, part in enumerate(parts))

@@ -14,6 +14,7 @@ from sqlalchemy import Index, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from goi.core import clock
+from goi.core.html import web_addresses
 from goi.core.types import UTCDateTime
 from goi.extensions import db
 
@@ -127,7 +128,10 @@ def send_pending(limit: int = 100) -> tuple[int, int]:
         if not config["MAIL_LOG_ONLY"]:
             raise RuntimeError("GOI_MAIL_SERVER is not set (set GOI_MAIL_LOG_ONLY=1 to write mail to the log)")
         for message in messages:
-            log.info("mail to %s: %s\n%s", message.recipient, message.subject, message.body_text)
+            # One line a mail, with its links (to confirm, to reset); development shows whole messages at /dev/outbox.
+            log.info(
+                "mail to %s: %s", message.recipient, " — ".join([message.subject, *web_addresses(message.body_text)])
+            )
             message.sent_at = clock.now()
             message.attempts += 1
             sent += 1

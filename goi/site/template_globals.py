@@ -17,7 +17,7 @@ from goi.challenges.permissions import (
 )
 from goi.core.clock import format_in_zone
 from goi.core.forms import ActionForm
-from goi.core.html import safe, safe_snippet
+from goi.core.html import linked_text, safe, safe_snippet
 from goi.data import regions, taxonomy
 from goi.notify.services import unread_count
 from goi.orgs.forms import GOVERNMENT_KIND_LABELS, KIND_LABELS, ROLE_LABELS
@@ -67,4 +67,5 @@ def register_template_globals(app: Flask) -> None:
     )
     app.jinja_env.filters["sanitized"] = safe
     app.jinja_env.filters["snippet"] = safe_snippet
+    app.jinja_env.filters["linked"] = linked_text
     app.jinja_env.filters["in_zone"] = format_in_zone
