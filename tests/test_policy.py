@@ -122,6 +122,16 @@ PALEMBANG_MANAGERS = expect(
     gov_admin=ALLOW,
     platform_admin=DENY,
 )
+# A draft challenge of pemkot-palembang: whoever may not manage it is told 404, as for a missing one.
+PALEMBANG_DRAFT = expect(
+    anonymous=LOGIN,
+    user=HIDDEN,
+    org_member=HIDDEN,
+    org_admin=HIDDEN,
+    gov_admin_unverified=HIDDEN,
+    gov_admin=ALLOW,
+    platform_admin=HIDDEN,
+)
 # A verified organization cannot ask again: even its owner is refused the POST.
 NOBODY_SIGNED_IN = expect(
     anonymous=LOGIN,
@@ -340,7 +350,7 @@ CASES = [
     Case("challenges.create", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": "pemkot-palembang"}),
     Case("challenges.edit", "GET", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
     Case("challenges.edit", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
-    Case("challenges.publish", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": s["draft_slug"]}),
+    Case("challenges.publish", "POST", PALEMBANG_DRAFT, lambda s: {"slug": s["draft_slug"]}),
     Case("challenges.start_review", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
     Case("challenges.archive", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
     Case("challenges.decide", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
@@ -754,3 +764,40 @@ def test_get_handlers_do_not_change_the_database(app, client, db, samples, login
         statuses[url] = response.status_code
     assert all(status < 500 for status in statuses.values()), statuses
     assert snapshot(db) == before
+
+
+def _draft_routes(app) -> list[tuple[str, str, dict]]:
+    """(endpoint, method, extra arguments) of every route under /challenges/<slug>."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/challenges/<slug>"):
+            continue
+        extra = {name: 1 for name in rule.arguments if name != "slug"}
+        routes += [(rule.endpoint, method, extra) for method in sorted(rule.methods & {"GET", "POST"})]
+    return routes
+
+
+@pytest.mark.parametrize("role", ["user", "org_admin", "gov_admin_unverified", "platform_admin"])
+def test_a_draft_its_viewer_may_not_see_answers_404_on_every_route_as_a_missing_one_does(
+    app, client, db, samples, login_as, role
+):
+    """Whatever a viewer may not see answers as if it did not exist, so no route confirms that a draft exists."""
+    login_as(role)
+    token = session_csrf_token(client)
+    problems = []
+    routes = _draft_routes(app)
+    assert len(routes) > 15
+    for endpoint, method, extra in routes:
+        statuses = {}
+        for slug in (samples["draft_slug"], "no-such-challenge"):
+            with app.test_request_context():
+                url = url_for(endpoint, slug=slug, **extra)
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.post(url, data={"csrf_token": token}, headers={"Referer": "http://localhost/"})
+            response.close()
+            statuses[slug] = response.status_code
+        if set(statuses.values()) != {404}:
+            problems.append(f"{method} {endpoint}: {statuses}")
+    assert problems == []

@@ -119,8 +119,11 @@ def can_answer_question(user, question: Question) -> bool:
 def _challenge_rule(name: str, check) -> Rule:
     def allowed(user, args: dict) -> bool:
         challenge = challenge_by_slug(args.get("slug", ""))
-        # A missing challenge passes here so that the view answers 404.
-        return challenge is None or check(user, challenge)
+        # A missing challenge and one the user may not see (another's draft) answer the same 404, here for every
+        # route of the rule: a 403 would confirm that the draft exists.
+        if challenge is None or not can_view_challenge(user, challenge):
+            abort(404)
+        return check(user, challenge)
 
     return Rule(name, allowed)
 

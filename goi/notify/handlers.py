@@ -143,12 +143,13 @@ def on_proposal_withdrawn(proposal: Proposal, actor) -> None:
     )
 
 
-def on_team_member_invited(member: TeamMember, link: str, inviter) -> None:
+def on_team_member_invited(member: TeamMember, path: str, inviter) -> None:
     from goi.accounts.services import find_user_by_email
 
     invitee = find_user_by_email(member.email)
     if invitee is not None:
-        notify([invitee.id], "team_invitation", link, proposal=member.proposal, inviter=inviter)
+        # A path like every notification's; notify makes the email's link absolute.
+        notify([invitee.id], "team_invitation", path, proposal=member.proposal, inviter=inviter)
 
 
 def _due_reminders() -> Iterator[tuple[Challenge, str, str, set[int]]]:

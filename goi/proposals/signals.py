@@ -8,4 +8,4 @@ _signals = Namespace()
 proposal_submitted = _signals.signal("proposal-submitted")  # version (ProposalVersion), actor (User)
 proposal_withdrawn = _signals.signal("proposal-withdrawn")  # actor
 # sender: the TeamMember invited; link is the acceptance URL (the token exists only in it).
-team_member_invited = _signals.signal("team-member-invited")  # link, inviter
+team_member_invited = _signals.signal("team-member-invited")  # path (the invitation's, with its token), inviter

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from goi.accounts.models import User
 from goi.core import audit, clock
 from goi.core.errors import DomainError
-from goi.core.links import absolute_url
+from goi.core.links import absolute_path, path_for
 from goi.core.mail import queue_mail
 from goi.core.tokens import hash_token
 from goi.extensions import db
@@ -54,7 +54,7 @@ def invite_partner(
     member.accepted_at = None
     db.session.flush()
     invitee = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    link = absolute_url("proposals.team_invitation", token=token)
+    path = path_for("proposals.team_invitation", token=token)
     queue_mail(
         email,
         "team_invitation",
@@ -63,12 +63,12 @@ def invite_partner(
         challenge=proposal.challenge,
         member=member,
         inviter=user,
-        link=link,
+        link=absolute_path(path),
     )
     audit.record(
         "proposal.partner_invited", actor_id=user.id, object_type="proposal", object_id=proposal.id, email=email
     )
-    signals.team_member_invited.send(member, link=link, inviter=user)
+    signals.team_member_invited.send(member, path=path, inviter=user)
     return member
 
 

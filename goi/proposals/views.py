@@ -12,7 +12,6 @@ from werkzeug.routing import BuildError
 from goi.challenges.models import Challenge
 from goi.challenges.permissions import (
     CHALLENGE_MANAGER,
-    challenge_by_slug,
     visible_challenge_or_404,
 )
 from goi.core import clock
@@ -203,9 +202,7 @@ def mine():
 
 @route(bp, "/challenges/<slug>/proposals", CHALLENGE_MANAGER)
 def challenge_proposals(slug: str):
-    challenge = challenge_by_slug(slug)
-    if challenge is None:
-        abort(404)
+    challenge = visible_challenge_or_404(current_user, slug)
     user = current_actor()
     return render_template(
         "proposals/challenge_list.html",

@@ -128,7 +128,8 @@ def test_others_cannot_change_the_state(client, post, login_as, palembang, role)
     published = make_challenge(palembang, ChallengeStatus.PUBLISHED)
     db.session.commit()
     login_as(role)
-    assert post(f"/challenges/{draft.slug}/publish").status_code == 403
+    # Another's draft is hidden (404, as if missing); a published challenge is refused (403).
+    assert post(f"/challenges/{draft.slug}/publish").status_code == 404
     assert post(f"/challenges/{published.slug}/cancel", {"reason": "iseng"}).status_code == 403
     assert _status(draft) == ChallengeStatus.DRAFT and _status(published) == ChallengeStatus.PUBLISHED
     assert 'value="publish"' not in _page(client, published)

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from goi.core import clock
+from goi.notify.models import Notification
 from goi.proposals import signals
 from goi.proposals.models import Proposal, TeamMember, TeamMemberStatus, TeamRole
 from tests import factories
@@ -68,7 +69,7 @@ def test_invitation_is_emailed_to_the_partner_and_nobody_else(client, db, make_c
     token = path.rsplit("/", 1)[1]
     assert token not in member.token_hash
     [(sender, extra)] = invited
-    assert sender.id == member.id and extra["link"].endswith(path) and extra["inviter"].id == lead.id
+    assert sender.id == member.id and extra["path"] == path and extra["inviter"].id == lead.id
 
 
 def test_invitation_uses_the_invitees_locale(client, db, make_challenge, world):
@@ -81,6 +82,19 @@ def test_invitation_uses_the_invitees_locale(client, db, make_challenge, world):
     _invite(client, proposal, "tanpa-akun@example.id")
     locales = {m.recipient: m.locale for m in outbox(db, "team_invitation")}
     assert locales == {"english@example.id": "en", "tanpa-akun@example.id": "id"}
+
+
+def test_an_invitees_in_app_notification_links_a_path_as_every_notification_does(client, db, make_challenge, world):
+    invitee = factories.make_user(email="punya-akun@example.id")
+    challenge = make_challenge()
+    proposal = make_proposal(db, challenge, world["users"]["user"])
+    log_in(client, world["users"]["user"])
+    _invite(client, proposal, "punya-akun@example.id")
+    [notification] = db.session.scalars(
+        select(Notification).where(Notification.user_id == invitee.id, Notification.kind == "team_invitation")
+    ).all()
+    assert notification.link == _link(db, "punya-akun@example.id")
+    assert notification.link.startswith("/team-invitations/")
 
 
 def test_get_shows_the_invitation_and_changes_nothing_post_accepts(client, db, make_challenge, world, solver_orgs):
