@@ -7,7 +7,7 @@ from wtforms import DateField, Form, IntegerField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from goi.challenges.forms import SOLVER_KIND_LABELS, current_locale
-from goi.core.forms import QuickSelectField, select_choices
+from goi.core.forms import QuickSelectField, RupiahField, select_choices
 from goi.data import regions, taxonomy
 
 BROWSE_STATUSES = {
@@ -50,8 +50,8 @@ class BrowseForm(Form):
     province = QuickSelectField(_l("Province"), validators=[Optional()])
     metro = QuickSelectField(_l("Metropolitan area"), validators=[Optional()])
     kind = QuickSelectField(_l("Who may apply"), validators=[Optional()])
-    budget_min = IntegerField(_l("Budget from (Rp)"), validators=[Optional(), NumberRange(min=0, max=10**15)])
-    budget_max = IntegerField(_l("Budget up to (Rp)"), validators=[Optional(), NumberRange(min=0, max=10**15)])
+    budget_min = RupiahField(_l("Budget from (Rp)"), validators=[Optional()])
+    budget_max = RupiahField(_l("Budget up to (Rp)"), validators=[Optional()])
     closes_within = IntegerField(_l("Deadline within (days)"), validators=[Optional(), NumberRange(min=1, max=3650)])
     closes_from = DateField(_l("Deadline from"), validators=[Optional()])
     closes_until = DateField(_l("Deadline until"), validators=[Optional()])

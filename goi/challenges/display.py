@@ -11,6 +11,7 @@ from goi.challenges.forms import BUDGET_KIND_LABELS, OUTCOME_LABELS, SOLVER_KIND
 from goi.challenges.lifecycle import status_label
 from goi.challenges.models import Challenge, ChallengeStatus
 from goi.core import clock
+from goi.core.money import group_thousands
 from goi.core.pagination import Page
 from goi.data import regions, taxonomy
 from goi.orgs.models import Organization
@@ -44,7 +45,7 @@ def format_rupiah(amount: int | None) -> str:
     """'Rp 1.500.000.000': Indonesian digit grouping."""
     if amount is None:
         return ""
-    return "Rp " + f"{amount:,}".replace(",", ".")
+    return "Rp " + group_thousands(amount)
 
 
 def challenge_status_label(challenge: Challenge) -> str:

@@ -24,7 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from goi.challenges import services
 from goi.challenges.models import BudgetKind, Challenge, ChallengeOutcome, SolverKind
 from goi.core import clock
-from goi.core.forms import QuickSelectField, select_choices
+from goi.core.forms import QuickSelectField, RupiahField, select_choices
 from goi.data import regions, taxonomy
 from goi.orgs.models import Organization
 
@@ -145,8 +145,8 @@ class ChallengeForm(CriteriaMixin, FlaskForm):
         choices=select_choices([(kind.value, label) for kind, label in BUDGET_KIND_LABELS.items()]),
         default=BudgetKind.BUDGET.value,
     )
-    budget_min = IntegerField(_l("From (Rp)"), validators=[Optional(), NumberRange(min=0, max=10**15)])
-    budget_max = IntegerField(_l("Up to (Rp)"), validators=[Optional(), NumberRange(min=0, max=10**15)])
+    budget_min = RupiahField(_l("From (Rp)"), validators=[Optional()])
+    budget_max = RupiahField(_l("Up to (Rp)"), validators=[Optional()])
     trl = IntegerField(
         _l("Technology readiness level (TRL)"),
         validators=[Optional(), NumberRange(min=1, max=9)],

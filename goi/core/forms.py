@@ -4,17 +4,21 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from flask import abort, flash, redirect
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import escape
 from werkzeug.wrappers import Response
-from wtforms import SelectField
+from wtforms import Field, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import Select as SelectWidget
+from wtforms.widgets import TextInput
 
 from goi.core.errors import DomainError
+from goi.core.money import RupiahError, group_thousands, parse_rupiah
 from goi.extensions import db
 
 T = TypeVar("T")
+RUPIAH_EXAMPLE = _l("For example 480.000.000 or 480 juta.")
 
 
 class ActionForm(FlaskForm):
@@ -43,6 +47,36 @@ class QuickSelectField(SelectField):
     """A SelectField rendered by QuickSelect."""
 
     widget = QuickSelect()
+
+
+class RupiahField(Field):
+    """Whole rupiah, read by money.parse_rupiah ('480.000.000', 'Rp 480 juta', '1,5 miliar'; 0 to MAX_RUPIAH).
+
+    The value is shown grouped the Indonesian way in both languages ('480.000.000'), which the parser reads back
+    the same in either. Text the field refuses (or a value another check refuses) is shown again as typed, with
+    the parser's reason as the field's error. A plain text input: type=number refuses dots, and a decimal keypad
+    (inputmode=decimal) has no letters for "juta" and, on iOS, only the language's decimal separator.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, description=RUPIAH_EXAMPLE, **kwargs):
+        super().__init__(label, validators, description=description, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        self.data = None
+        if valuelist[0].strip():
+            try:
+                self.data = parse_rupiah(valuelist[0])
+            except RupiahError as error:
+                raise ValueError(error.reason) from error
+
+    def _value(self) -> str:
+        if self.raw_data and (self.errors or self.data is None):
+            return self.raw_data[0]
+        return "" if self.data is None else group_thousands(self.data)
 
 
 def select_choices(pairs: Iterable[tuple]) -> list[SelectChoice]:

@@ -7,11 +7,9 @@ from wtforms import EmailField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from goi.challenges.models import Challenge
-from goi.core.forms import QuickSelectField, select_choices
+from goi.core.forms import QuickSelectField, RupiahField, select_choices
 from goi.orgs.models import Organization
 
-# Rupiah in a 64-bit column; a quadrillion is far above any city budget.
-MAX_BUDGET = 10**15
 SOLO = "solo"
 
 
@@ -39,11 +37,7 @@ class ProposalForm(FlaskForm):
         validators=[Optional(), Length(max=30000)],
         description=_l("Markdown is supported."),
     )
-    budget_estimate = IntegerField(
-        _l("Budget estimate (rupiah)"),
-        validators=[Optional(), NumberRange(min=0, max=MAX_BUDGET)],
-        description=_l("A whole number of rupiah, without dots."),
-    )
+    budget_estimate = RupiahField(_l("Budget estimate (rupiah)"), validators=[Optional()])
     trl = IntegerField(
         _l("Technology readiness level (TRL)"),
         validators=[Optional(), NumberRange(min=1, max=9)],

@@ -203,7 +203,7 @@ def test_challenge_question_proposal_sealed(live_server, new_page, console, shoo
     content.locator("#summary").fill("Jaringan 40 sensor ketinggian air dengan peringatan dini lewat SMS dan WhatsApp.")
     content.locator("#approach").fill("Sensor ultrasonik bertenaga surya mengirim data melalui **LoRaWAN**.")
     content.locator("#workplan").fill("- Bulan 1: survei lokasi\n- Bulan 2–3: pemasangan\n- Bulan 4: uji coba")
-    content.locator("#budget_estimate").fill("850000000")
+    content.locator("#budget_estimate").fill("850 juta")
     content.locator("#trl").fill("6")
     content.locator("#team_roles").fill("Budi: ketua tim\nRina: insinyur perangkat keras")
     sections = content.locator('textarea[name^="section_"]')
@@ -214,6 +214,7 @@ def test_challenge_question_proposal_sealed(live_server, new_page, console, shoo
     content.locator("button[type=submit]").click()
     expect(budi).to_have_url(re.compile(re.escape(proposal_path) + "$"))
     expect(budi.locator("#submission-problems")).to_have_count(0)
+    expect(budi.locator("#main aside dd").first).to_have_text("Rp 850.000.000")
     roles = budi.locator("#main aside dd").filter(has_text="Rina")
     assert roles.evaluate("e => getComputedStyle(e).whiteSpace") == "pre-line"  # line breaks kept, no style=""
     shoot(budi, "proposal-saved")

@@ -112,6 +112,9 @@ def test_drafts_are_never_listed(client, catalogue, login_as):
         ("?budget_min=400000000&budget_max=600000000", {"open"}),
         ("?budget_min=1000000000", {"bali"}),
         ("?budget_max=50000000", set()),
+        ("?budget_min=400.000.000&budget_max=600.000.000", {"open"}),
+        ("?budget_min=Rp+400+juta&budget_max=0,6+miliar", {"open"}),
+        ("?budget_min=1+miliar", {"bali"}),
         ("?closes_within=7", {"open"}),
         ("?closes_from=2026-12-01&closes_until=2026-12-31", {"bali"}),
     ],
@@ -133,6 +136,16 @@ def test_invalid_filters_are_ignored_with_a_message(client, catalogue):
     html = response.get_data(as_text=True)
     assert "ignored-filters" in html
     assert set(ROW.findall(html)) == set(catalogue) - {"draft"}
+
+
+def test_a_budget_filter_shows_its_amount_grouped_or_says_it_was_ignored(client, catalogue):
+    html = client.get("/challenges?budget_min=480000000").get_data(as_text=True)
+    assert 'name="budget_min" type="text" value="480.000.000"' in html
+    assert "ignored-filters" not in html
+    refused = client.get("/challenges?budget_min=1,500&budget_max=-5").get_data(as_text=True)
+    assert "Anggaran mulai dari (Rp), Anggaran hingga (Rp)." in refused
+    assert 'value="1,500"' in refused and 'value="-5"' in refused
+    assert set(ROW.findall(refused)) == set(catalogue) - {"draft"}
 
 
 def test_bad_page_numbers_answer_404(client, catalogue):

@@ -1,5 +1,6 @@
 """Creating and editing draft challenges: who may, what is checked, how times are read."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -170,6 +171,60 @@ def test_bad_values_are_refused(client, post, login_as, overrides):
     response = post(NEW, challenge_form_data(**overrides), page=NEW)
     assert response.status_code == 422
     assert _count() == 0
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "stored"),
+    [
+        ("480.000.000", "1,5 miliar", (480_000_000, 1_500_000_000)),
+        ("Rp 480 juta", "Rp 1.500.000.000,-", (480_000_000, 1_500_000_000)),
+    ],
+)
+def test_budgets_are_read_as_people_type_them(client, post, login_as, low, high, stored):
+    login_as("gov_admin")
+    assert 'id="budget_min" name="budget_min" type="text"' in client.get(NEW).get_data(as_text=True)
+    assert post(NEW, challenge_form_data(budget_min=low, budget_max=high), page=NEW).status_code == 302
+    [challenge] = _challenges()
+    assert (challenge.budget_min, challenge.budget_max) == stored
+
+
+def test_a_budget_that_cannot_be_read_is_refused_beside_its_field_as_typed(client, post, login_as):
+    login_as("gov_admin")
+    response = post(NEW, challenge_form_data(budget_min="48.00.000", budget_max="1,500"), page=NEW)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    # Beside each field, in Indonesian (the default language), with the text as it was typed.
+    assert 'value="48.00.000"' in html and 'value="1,500"' in html
+    assert re.search(r'id="budget_min-error"[^>]*>Pisahkan ribuan per tiga angka', html)
+    assert re.search(r'id="budget_max-error"[^>]*>Satu koma sebelum tiga angka bermakna ganda', html)
+    assert _count() == 0
+
+
+def test_the_highest_budget_is_compared_with_the_lowest_however_they_are_written(client, post, login_as):
+    login_as("gov_admin")
+    response = post(NEW, challenge_form_data(budget_min="1 miliar", budget_max="500.000.000"), page=NEW)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert re.search(r'id="budget_max-error"[^>]*>Jumlah tertinggi lebih kecil dari jumlah terendah', html)
+    assert 'value="1.000.000.000"' in html and 'value="500.000.000"' in html
+    assert _count() == 0
+
+
+def test_a_draft_shows_its_budget_grouped_and_keeps_it_when_a_new_one_is_refused(client, post, login_as, palembang):
+    challenge = make_challenge(palembang, ChallengeStatus.DRAFT, budget_min=480_000_000, budget_max=1_500_000_000)
+    db.session.commit()
+    url = f"/challenges/{challenge.slug}/edit"
+    login_as("gov_admin")
+    html = client.get(url).get_data(as_text=True)
+    assert 'value="480.000.000"' in html and 'value="1.500.000.000"' in html
+    refused = post(url, challenge_form_data(budget_min="1,5", budget_max="2 miliar"), page=url)
+    assert refused.status_code == 422
+    assert 'value="1,5"' in refused.get_data(as_text=True)
+    [kept] = _challenges()
+    assert (kept.budget_min, kept.budget_max) == (480_000_000, 1_500_000_000)
+    assert post(url, challenge_form_data(budget_min="1,5 miliar", budget_max="2 miliar"), page=url).status_code == 302
+    [saved] = _challenges()
+    assert (saved.budget_min, saved.budget_max) == (1_500_000_000, 2_000_000_000)
 
 
 def test_co_owners_must_be_verified_governments_and_then_manage(client, post, login_as, world):

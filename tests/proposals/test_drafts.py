@@ -1,5 +1,6 @@
 """Starting a proposal (alone or for an organization, idempotent), editing drafts, one active proposal per team."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -107,7 +108,9 @@ def test_edit_saves_and_sanitizes_markdown(client, db, login_as, make_challenge,
     assert all(section.body_source.startswith("Bagian ") for section in proposal.sections)
 
 
-@pytest.mark.parametrize(("field", "value"), [("trl", "12"), ("budget_estimate", "-5"), ("title", "")])
+@pytest.mark.parametrize(
+    ("field", "value"), [("trl", "12"), ("budget_estimate", "-5"), ("budget_estimate", "1,500"), ("title", "")]
+)
 def test_validation_error_keeps_what_was_typed(client, db, login_as, make_challenge, field, value):
     challenge = make_challenge()
     lead = login_as("user")
@@ -121,6 +124,33 @@ def test_validation_error_keeps_what_was_typed(client, db, login_as, make_challe
     assert "Bagian " in html
     db.session.expire_all()
     assert db.session.get(Proposal, proposal.id).approach_source == ""
+
+
+@pytest.mark.parametrize("typed", ["850.000.000", "Rp 850 juta", "0,85 miliar"])
+def test_the_budget_estimate_is_read_as_people_type_it_and_shown_grouped(client, db, login_as, make_challenge, typed):
+    challenge = make_challenge()
+    lead = login_as("user")
+    proposal = make_proposal(db, challenge, lead, filled=False)
+    url = f"/proposals/{proposal.id}/edit"
+    response = post_form(client, url, proposal_form_data(proposal, budget_estimate=typed))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).budget_estimate == 850_000_000
+    assert 'name="budget_estimate" type="text" value="850.000.000"' in client.get(url).get_data(as_text=True)
+
+
+def test_a_budget_estimate_that_cannot_be_read_says_why_and_changes_nothing(client, db, login_as, make_challenge):
+    challenge = make_challenge()
+    lead = login_as("user")
+    proposal = make_proposal(db, challenge, lead, filled=False)
+    response = post_form(client, f"/proposals/{proposal.id}/edit", proposal_form_data(proposal, budget_estimate="1,5"))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'value="1,5"' in html
+    assert re.search(r'id="budget_estimate-error"[^>]*>Jumlah harus bilangan bulat rupiah', html)
+    db.session.expire_all()
+    unchanged = db.session.get(Proposal, proposal.id)
+    assert unchanged.budget_estimate is None and unchanged.approach_source == ""
 
 
 def test_only_the_lead_edits(client, db, login_as, make_challenge, world, solver_orgs):
