@@ -4,7 +4,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from wtforms import TextAreaField
@@ -14,7 +13,7 @@ from goi.accounts import services as account_services
 from goi.accounts.models import User
 from goi.core.audit import AuditEvent
 from goi.core.errors import DomainError
-from goi.core.forms import ActionForm, run_button_action
+from goi.core.forms import ActionForm, Form, run_button_action
 from goi.core.pagination import paginate
 from goi.core.policy import PLATFORM_ADMIN, route
 from goi.extensions import db
@@ -24,7 +23,7 @@ from goi.orgs.models import VerificationRequest, VerificationStatus
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     reason = TextAreaField(
         _l("Reason (required for a rejection, sent to the applicant)"),
         validators=[Optional(), Length(max=2000)],

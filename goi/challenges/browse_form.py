@@ -3,11 +3,11 @@
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, Form, IntegerField, StringField
+from wtforms import DateField, IntegerField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from goi.challenges.forms import SOLVER_KIND_LABELS, current_locale
-from goi.core.forms import QuickSelectField, RupiahField, select_choices
+from goi.core.forms import PlainForm, QuickSelectField, RupiahField, select_choices
 from goi.data import regions, taxonomy
 
 BROWSE_STATUSES = {
@@ -41,7 +41,7 @@ def _choices(locale: str) -> dict[str, list]:
     }
 
 
-class BrowseForm(Form):
+class BrowseForm(PlainForm):
     """The filters of /challenges, read from the query string."""
 
     q = StringField(_l("Keywords"), validators=[Optional(), Length(max=200)])

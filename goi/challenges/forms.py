@@ -5,13 +5,11 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectMultipleField,
@@ -24,7 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from goi.challenges import services
 from goi.challenges.models import BudgetKind, Challenge, ChallengeOutcome, SolverKind
 from goi.core import clock
-from goi.core.forms import QuickSelectField, RupiahField, select_choices
+from goi.core.forms import Form, PlainForm, QuickSelectField, RupiahField, select_choices
 from goi.data import regions, taxonomy
 from goi.orgs.models import Organization
 
@@ -66,7 +64,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class CriterionForm(Form):
+class CriterionForm(PlainForm):
     name = StringField(_l("Criterion"), validators=[Optional(), Length(max=120)])
     description = StringField(_l("Description"), validators=[Optional(), Length(max=1000)])
     weight = IntegerField(_l("Weight"), validators=[Optional(), NumberRange(min=0, max=100)])
@@ -108,7 +106,7 @@ def _datetime_field(label, required: bool = False) -> DateTimeLocalField:
     return DateTimeLocalField(label, validators=validators, format=DATETIME_FORMATS)
 
 
-class ChallengeForm(CriteriaMixin, FlaskForm):
+class ChallengeForm(CriteriaMixin, Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(
         _l("Summary"),
@@ -281,7 +279,7 @@ class ChallengeForm(CriteriaMixin, FlaskForm):
         }
 
 
-class AddendumForm(CriteriaMixin, FlaskForm):
+class AddendumForm(CriteriaMixin, Form):
     summary = TextAreaField(
         _l("What changes"),
         validators=[DataRequired(), Length(max=5000)],
@@ -316,16 +314,16 @@ class AddendumForm(CriteriaMixin, FlaskForm):
         return changes
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     body = TextAreaField(_l("Your question"), validators=[DataRequired(), Length(max=4000)])
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     answer = TextAreaField(_l("Answer"), validators=[DataRequired(), Length(max=10000)])
     publish = BooleanField(_l("Publish question and answer to everyone"), default=True)
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField(
         _l("Public reason"),
         validators=[DataRequired(), Length(max=5000)],
@@ -333,14 +331,14 @@ class CancelForm(FlaskForm):
     )
 
 
-class DecideForm(FlaskForm):
+class DecideForm(Form):
     outcome = QuickSelectField(
         _l("Outcome"), choices=select_choices([(outcome.value, label) for outcome, label in OUTCOME_LABELS.items()])
     )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     document = FileField(
         _l("Document"),
         validators=[FileRequired(_l("Choose a file."))],

@@ -3,6 +3,7 @@
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+import wtforms
 from flask import abort, flash, redirect
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -14,6 +15,7 @@ from wtforms.widgets import Select as SelectWidget
 from wtforms.widgets import TextInput
 
 from goi.core.errors import DomainError
+from goi.core.form_messages import TRANSLATIONS
 from goi.core.money import RupiahError, group_thousands, parse_rupiah
 from goi.extensions import db
 
@@ -21,7 +23,26 @@ T = TypeVar("T")
 RUPIAH_EXAMPLE = _l("For example 480.000.000 or 480 juta.")
 
 
-class ActionForm(FlaskForm):
+class _TranslatedMeta:
+    def get_translations(self, form):
+        return TRANSLATIONS
+
+
+class Form(FlaskForm):
+    """The base of every form of a page: CSRF from Flask-WTF, and WTForms' own messages in the user's language."""
+
+    class Meta(_TranslatedMeta):
+        pass
+
+
+class PlainForm(wtforms.Form):
+    """The base of a form without a CSRF token (a GET filter, a form nested in another), its messages translated."""
+
+    class Meta(_TranslatedMeta):
+        pass
+
+
+class ActionForm(Form):
     """A form with nothing but its CSRF token, for buttons that change state."""
 
 
@@ -100,7 +121,7 @@ def run_button_action(
     done: str | None = None,
     redirect_on_error: str | None = None,
     after_commit: Callable[[T], object] | None = None,
-    form: FlaskForm | None = None,
+    form: Form | None = None,
 ) -> Response:
     """Answer a state-changing button: 400 unless its form (an ActionForm by default) validates, else run action.
 

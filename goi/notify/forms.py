@@ -1,10 +1,9 @@
 """The notification settings form: one channel per kind."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 
-from goi.core.forms import select_choices
+from goi.core.forms import Form, select_choices
 from goi.notify.kinds import KINDS
 from goi.notify.models import Channel
 
@@ -25,7 +24,7 @@ def _field(kind) -> RadioField:
     )
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     """Built from KINDS, so a new kind appears here by itself."""
 
     def load(self, chosen: dict) -> None:

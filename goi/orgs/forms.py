@@ -3,12 +3,11 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
-from goi.core.forms import QuickSelectField, select_choices
+from goi.core.forms import Form, QuickSelectField, select_choices
 from goi.data.regions import province_choices, regency, regency_choices
 from goi.orgs.models import GovernmentKind, MemberRole, OrgKind
 
@@ -30,7 +29,7 @@ ROLE_LABELS = {MemberRole.OWNER: _l("Owner"), MemberRole.ADMIN: _l("Admin"), Mem
 _DOMAIN = re.compile(r"^(?=.{4,120}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$")
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
     kind = QuickSelectField(
         _l("Kind"), choices=select_choices([(kind.value, label) for kind, label in KIND_LABELS.items()])
@@ -83,7 +82,7 @@ class OrganizationForm(FlaskForm):
         }
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
     role = QuickSelectField(
         _l("Role"),
@@ -92,17 +91,17 @@ class InviteForm(FlaskForm):
     )
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = QuickSelectField(
         _l("Role"), choices=select_choices([(role.value, label) for role, label in ROLE_LABELS.items()])
     )
 
 
-class VisibilityForm(FlaskForm):
+class VisibilityForm(Form):
     is_public = BooleanField(_l("Show me on the organization's public page"))
 
 
-class VerificationForm(FlaskForm):
+class VerificationForm(Form):
     official_email_domain = StringField(
         _l("Official email domain"),
         validators=[DataRequired(), Length(max=120)],

@@ -1,19 +1,18 @@
 """Proposal forms: starting, content (one section per criterion), attachments, team invitations."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from goi.challenges.models import Challenge
-from goi.core.forms import QuickSelectField, RupiahField, select_choices
+from goi.core.forms import Form, QuickSelectField, RupiahField, select_choices
 from goi.orgs.models import Organization
 
 SOLO = "solo"
 
 
-class StartProposalForm(FlaskForm):
+class StartProposalForm(Form):
     team = QuickSelectField(_l("Submit as"))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
 
@@ -26,7 +25,7 @@ class StartProposalForm(FlaskForm):
         return None if self.team.data == SOLO else int(self.team.data)
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)])
     approach = TextAreaField(
@@ -80,7 +79,7 @@ def proposal_form_for(challenge: Challenge, **kwargs) -> ProposalForm:
     return _ChallengeProposalForm(**kwargs)
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     file = FileField(
         _l("Attachment"),
         validators=[FileRequired(_l("Choose a file."))],
@@ -88,7 +87,7 @@ class AttachmentForm(FlaskForm):
     )
 
 
-class PartnerInviteForm(FlaskForm):
+class PartnerInviteForm(Form):
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
     responsibility = StringField(_l("Responsibility in the team"), validators=[DataRequired(), Length(max=200)])
     organization_id = QuickSelectField(_l("Their organization"), validators=[Optional()])
@@ -99,5 +98,5 @@ class PartnerInviteForm(FlaskForm):
         )
 
 
-class InvitationAnswerForm(FlaskForm):
+class InvitationAnswerForm(Form):
     decision = QuickSelectField(choices=select_choices([("accept", "accept"), ("decline", "decline")]))

@@ -1,11 +1,10 @@
 """The results form: the summary, and per submitted proposal whether it is named, its award and citation."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from goi.core.forms import QuickSelectField, select_choices
+from goi.core.forms import Form, QuickSelectField, select_choices
 from goi.proposals.models import Proposal
 from goi.reviews.models import AwardLabel
 from goi.reviews.services import MAX_CITATION, MAX_SUMMARY, EntryChoice
@@ -18,7 +17,7 @@ AWARD_LABELS = {
 }
 
 
-class ResultsForm(FlaskForm):
+class ResultsForm(Form):
     summary = TextAreaField(
         _l("Summary of the results"),
         validators=[DataRequired(), Length(max=MAX_SUMMARY)],
