@@ -30,5 +30,6 @@ KINDS = {
         Kind("challenge_closed", _l("Challenge closed"), Channel.IN_APP),
         Kind("challenge_status", _l("Other changes of a challenge's state"), Channel.IN_APP),
         Kind("results_published", _l("Results of challenges you follow or answer"), Channel.BOTH),
+        Kind("proposal_outcome", _l("The outcome of your team's proposals"), Channel.BOTH),
     )
 }

@@ -1,6 +1,6 @@
 """Attachment views: a proposal's lead attaches and removes files; whoever may see the proposal downloads them."""
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,14 @@ from goi.proposals import attachments
 from goi.proposals.forms import AttachmentForm
 from goi.proposals.models import ProposalAttachment
 from goi.proposals.permissions import PROPOSAL_LEAD, PROPOSAL_VIEWER, can_download_attachment
-from goi.proposals.views import bp, current_actor, edit_form_from_proposal, proposal_or_404, render_edit
+from goi.proposals.views import (
+    bp,
+    current_actor,
+    edit_form_from_proposal,
+    proposal_or_404,
+    render_edit,
+    render_show,
+)
 
 
 @route(bp, "/proposals/<int:proposal_id>/attachments/<int:attachment_id>", PROPOSAL_VIEWER)
@@ -41,8 +48,15 @@ def upload(proposal_id: int):
         else:
             db.session.commit()
             flash(_("The file is attached."), "success")
-            return redirect(url_for("proposals.edit", proposal_id=proposal.id))
+            return redirect(url_for(f"proposals.{_return_page()}", proposal_id=proposal.id))
+    if _return_page() == "show":
+        return render_show(proposal, 422, upload_form=upload_form)
     return render_edit(proposal, edit_form_from_proposal(proposal), upload_form, 422)
+
+
+def _return_page() -> str:
+    """The page the upload form was on: the proposal page or the edit page (the default)."""
+    return "show" if request.form.get("return_to") == "show" else "edit"
 
 
 @route(bp, "/proposals/<int:proposal_id>/attachments/<int:attachment_id>/remove", PROPOSAL_LEAD, methods=["POST"])
@@ -53,7 +67,7 @@ def remove_attachment(proposal_id: int, attachment_id: int):
         abort(404)
     return run_button_action(
         lambda: attachments.remove_attachment(current_actor(), item),
-        redirect_to=url_for("proposals.edit", proposal_id=proposal.id),
+        redirect_to=url_for(f"proposals.{_return_page()}", proposal_id=proposal.id),
         done=_("The file is removed."),
         redirect_on_error=url_for("proposals.show", proposal_id=proposal.id),
         after_commit=remove_upload,

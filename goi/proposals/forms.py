@@ -16,10 +16,14 @@ class StartProposalForm(Form):
     team = QuickSelectField(_l("Submit as"))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
 
-    def set_organizations(self, organizations: list[Organization]) -> None:
-        self.team.choices = select_choices(
-            [(SOLO, _l("Myself, as an individual"))] + [(str(org.id), org.name) for org in organizations]
-        )
+    def set_teams(self, as_individual: bool, organizations: list[Organization]) -> None:
+        """Only the teams the challenge accepts; the user's organization first and chosen, where there is one."""
+        choices = [(str(org.id), org.name) for org in organizations]
+        if as_individual:
+            choices.append((SOLO, _l("Myself, as an individual")))
+        self.team.choices = select_choices(choices)
+        if self.team.data is None and choices:
+            self.team.data = choices[0][0]
 
     def organization_id(self) -> int | None:
         return None if self.team.data == SOLO else int(self.team.data)

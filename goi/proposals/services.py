@@ -70,6 +70,18 @@ def solver_organizations(user: User) -> list[Organization]:
     return list(db.session.scalars(query))
 
 
+def eligible_teams(user: User, challenge: Challenge) -> tuple[bool, list[Organization]]:
+    """Whether user may propose for challenge as an individual, and the organizations user may propose for: only
+    what check_eligibility would accept (no government, only the kinds the challenge accepts)."""
+    as_individual = SolverKind.CITIZEN in challenge.eligible_kinds
+    organizations = [
+        organization
+        for organization in solver_organizations(user)
+        if ORG_SOLVER_KINDS.get(organization.kind) in challenge.eligible_kinds
+    ]
+    return as_individual, organizations
+
+
 def proposals_of(user: User) -> list[Proposal]:
     """Proposals where user is the lead or an accepted partner, newest first."""
     query = (

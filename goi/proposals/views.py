@@ -127,9 +127,13 @@ def start(slug: str):
     challenge = visible_challenge_or_404(current_user, slug)
     user = current_actor()
     form = StartProposalForm()
-    form.set_organizations(services.solver_organizations(user))
+    form.set_teams(*services.eligible_teams(user, challenge))
     if not challenge.is_accepting_proposals:
         return render_template("proposals/start.html", challenge=challenge, form=form, closed=True), 409
+    if not form.team.choices:
+        # Neither as an individual nor for any of the user's organizations: say so instead of a form that refuses.
+        status = 422 if request.method == "POST" else 200
+        return render_template("proposals/start.html", challenge=challenge, form=form, closed=False), status
     if form.validate_on_submit():
         organization = db.session.get(Organization, form.organization_id()) if form.organization_id() else None
         try:
@@ -151,11 +155,13 @@ def start(slug: str):
 # --- reading ----------------------------------------------------------------------------------------------------------
 
 
-def _render_show(proposal: Proposal, status: int = 200, problems: list[str] | None = None):
+def render_show(proposal: Proposal, status: int = 200, upload_form=None, refusal: str | None = None):
+    """The proposal page; a refused submission or upload re-renders it, with the refusal or the failed form."""
     user = current_actor()
     team_view = is_team_member(user, proposal)
-    if problems is None:
-        problems = submission.submission_problems(proposal) if team_view else []
+    problems = submission.submission_problems(proposal) if team_view else []
+    if upload_form is None and permissions.can_edit_proposal(user, proposal):
+        upload_form = AttachmentForm(formdata=None)
     return (
         render_template(
             "proposals/show.html",
@@ -165,8 +171,11 @@ def _render_show(proposal: Proposal, status: int = 200, problems: list[str] | No
             team_view=team_view,
             partner_organizations=teams.partner_organizations(proposal),
             problems=problems,
+            refusal=refusal,
             unsubmitted_changes=team_view and submission.has_unsubmitted_changes(proposal),
             action_form=ActionForm(),
+            upload_form=upload_form,
+            max_total_mb=attachments.proposal_max_bytes() // (1024 * 1024),
         ),
         status,
     )
@@ -174,7 +183,7 @@ def _render_show(proposal: Proposal, status: int = 200, problems: list[str] | No
 
 @route(bp, "/proposals/<int:proposal_id>", PROPOSAL_VIEWER)
 def show(proposal_id: int):
-    return _render_show(proposal_or_404(proposal_id))
+    return render_show(proposal_or_404(proposal_id))
 
 
 @route(bp, "/proposals/<int:proposal_id>/receipt", PROPOSAL_TEAM)
@@ -242,6 +251,17 @@ def edit(proposal_id: int):
                 flash(error.message, "danger")
         else:
             db.session.commit()
+            if request.form.get("then") == "submit":
+                # Saved either way; a refused submission leaves the proposal page listing what is missing.
+                try:
+                    return _submitted(proposal, _submit(proposal))
+                except DomainError as error:
+                    refused = submission.submission_problems(db.session.get(Proposal, proposal_id))
+                    flash(
+                        _("Saved, but not submitted: complete what is listed below.") if refused else error.message,
+                        "danger",
+                    )
+                    return redirect(url_for("proposals.show", proposal_id=proposal_id))
             flash(_("Saved."), "success")
             return redirect(url_for("proposals.show", proposal_id=proposal.id))
     status = 422 if request.method == "POST" else 200
@@ -251,18 +271,34 @@ def edit(proposal_id: int):
 # --- submitting and withdrawing ---------------------------------------------------------------------------------------
 
 
-@route(bp, "/proposals/<int:proposal_id>/submit", PROPOSAL_LEAD, methods=["POST"])
+# Posted to the proposal's own address, so that a refusal is shown on the proposal page at its address.
+@route(bp, "/proposals/<int:proposal_id>", PROPOSAL_LEAD, methods=["POST"])
 def submit(proposal_id: int):
     proposal = proposal_or_404(proposal_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        version = submission.submit_proposal(current_actor(), proposal)
+        version = _submit(proposal)
     except DomainError as error:
-        db.session.rollback()
+        # What is missing is listed on the page one by one; another refusal (the deadline) is said above it.
         proposal = db.session.get(Proposal, proposal_id)
-        return _render_show(proposal, 422, problems=[error.message])
+        refusal = None if submission.submission_problems(proposal) else error.message
+        return render_show(proposal, 422, refusal=refusal)
+    return _submitted(proposal, version)
+
+
+def _submit(proposal: Proposal):
+    """Submit what is saved, committed; a refusal is rolled back and raised."""
+    try:
+        version = submission.submit_proposal(current_actor(), proposal)
+    except DomainError:
+        db.session.rollback()
+        raise
     db.session.commit()
+    return version
+
+
+def _submitted(proposal: Proposal, version):
     flash(_("Your proposal is submitted (version %(number)d).", number=version.version), "success")
     return redirect(url_for("proposals.receipt", proposal_id=proposal.id))
 
@@ -276,8 +312,7 @@ def withdraw(proposal_id: int):
         services.withdraw_proposal(current_actor(), proposal)
     except DomainError as error:
         db.session.rollback()
-        proposal = db.session.get(Proposal, proposal_id)
-        return _render_show(proposal, 422, problems=[error.message])
+        return render_show(db.session.get(Proposal, proposal_id), 422, refusal=error.message)
     db.session.commit()
     flash(_("Your proposal is withdrawn. You can submit it again before the deadline."), "success")
     return redirect(url_for("proposals.show", proposal_id=proposal.id))

@@ -7,8 +7,17 @@ from wtforms.validators import DataRequired, Length, Optional
 from goi.core.forms import Form, QuickSelectField, select_choices
 from goi.proposals.models import Proposal
 from goi.reviews.models import AwardLabel
+from goi.reviews.outcomes import OutcomeKind
 from goi.reviews.services import MAX_CITATION, MAX_SUMMARY, EntryChoice
 
+OUTCOME_KIND_LABELS = {
+    OutcomeKind.IN_REVIEW: _l("In review"),
+    OutcomeKind.AWARDED: _l("Awarded"),
+    OutcomeKind.NOT_SELECTED: _l("Not selected"),
+    OutcomeKind.NO_AWARD: _l("No award was made"),
+    OutcomeKind.DECIDED: _l("Decided; the results are not published yet"),
+    OutcomeKind.CANCELLED: _l("The challenge was cancelled"),
+}
 AWARD_LABELS = {
     AwardLabel.WINNER: _l("Winner"),
     AwardLabel.RUNNER_UP: _l("Runner-up"),

@@ -16,8 +16,9 @@ from goi.core.forms import show_domain_error
 from goi.core.policy import route
 from goi.extensions import db
 from goi.reviews import services
-from goi.reviews.forms import AWARD_LABELS, results_form_for
+from goi.reviews.forms import AWARD_LABELS, OUTCOME_KIND_LABELS, results_form_for
 from goi.reviews.models import ChallengeResult
+from goi.reviews.outcomes import Outcome, OutcomeKind, outcomes_of
 from goi.reviews.permissions import can_publish_results
 
 bp = Blueprint("reviews", __name__)
@@ -40,9 +41,21 @@ def published_results(challenge: Challenge) -> PublishedResults | None:
     return PublishedResults(result=result, entries=services.public_entries(result))
 
 
+def outcome_label(outcome: Outcome) -> str:
+    """An award's name, or what else became of the proposal."""
+    if outcome.kind == OutcomeKind.AWARDED and outcome.award is not None:
+        return str(AWARD_LABELS[outcome.award])
+    return str(OUTCOME_KIND_LABELS[outcome.kind])
+
+
 @bp.record_once
 def _register_globals(state) -> None:
-    state.app.jinja_env.globals.update(can_publish_results=can_publish_results, award_labels=AWARD_LABELS)
+    state.app.jinja_env.globals.update(
+        can_publish_results=can_publish_results,
+        award_labels=AWARD_LABELS,
+        proposal_outcomes=outcomes_of,
+        outcome_label=outcome_label,
+    )
 
 
 @route(bp, "/challenges/<slug>/results/new", CHALLENGE_MANAGER, methods=["GET", "POST"])

@@ -211,14 +211,15 @@ def test_challenge_question_proposal_sealed(live_server, new_page, console, shoo
     for index in range(len(weights)):
         sections.nth(index).fill(f"Jawaban kami untuk kriteria nomor {index + 1}, dengan bukti dari proyek serupa.")
     shoot(budi, "proposal-filled")
-    content.locator("button[type=submit]").click()
+    expect(content.locator("#save-and-submit")).to_be_visible()
+    content.locator("button[type=submit]:not([name])").click()  # Save; "Save and submit" is beside it
     expect(budi).to_have_url(re.compile(re.escape(proposal_path) + "$"))
     expect(budi.locator("#submission-problems")).to_have_count(0)
     expect(budi.locator("#main aside dd").first).to_have_text("Rp 850.000.000")
     roles = budi.locator("#main aside dd").filter(has_text="Rina")
     assert roles.evaluate("e => getComputedStyle(e).whiteSpace") == "pre-line"  # line breaks kept, no style=""
     shoot(budi, "proposal-saved")
-    budi.locator(f'form[action="{proposal_path}/submit"] button[type=submit]').click()
+    budi.locator(f'form[action="{proposal_path}"] button[type=submit]').click()
 
     # The receipt: SHA-256 of the content, the time in UTC and in WITA.
     expect(budi).to_have_url(re.compile(re.escape(proposal_path) + "/receipt$"))

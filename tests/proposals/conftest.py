@@ -139,7 +139,7 @@ def outbox(db, kind: str | None = None) -> list[OutboxMessage]:
 
 
 def submit(client, proposal):
-    return post_form(client, f"/proposals/{proposal.id}/submit", page=f"/proposals/{proposal.id}")
+    return post_form(client, f"/proposals/{proposal.id}", page=f"/proposals/{proposal.id}")
 
 
 @pytest.fixture

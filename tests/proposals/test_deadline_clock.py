@@ -31,7 +31,7 @@ def test_a_change_checked_before_the_deadline_is_stored_before_it(
     db.session.commit()
 
     _past_the_deadline_after_the_first_reading(monkeypatch, closes_at)
-    response = client.post(f"/proposals/{proposal_id}/{action}", data=data)
+    response = client.post(f"/proposals/{proposal_id}" + ("/edit" if action == "edit" else ""), data=data)
     assert response.status_code == 302
 
     db.session.expire_all()

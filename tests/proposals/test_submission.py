@@ -162,7 +162,7 @@ def test_wrong_roles_cannot_submit(client, db, make_challenge, world, solver_org
     log_in(client, world["users"]["org_member"])  # same organization, not on the team
     page = f"/proposals/{proposal.id}"
     assert client.get(page).status_code == 404
-    assert post_form(client, f"/proposals/{proposal.id}/submit", page="/").status_code == 404
+    assert post_form(client, f"/proposals/{proposal.id}", page="/").status_code == 404
     assert _versions(db, proposal) == []
 
 

@@ -24,7 +24,7 @@ from goi.reviews.models import AwardLabel, ChallengeResult, ResultEntry
 from goi.reviews.services import EntryChoice
 from goi.search import service as search
 from tests import factories
-from tests.conftest import csrf_token_from, log_in
+from tests.conftest import count_statements, csrf_token_from, log_in
 from tests.orgs import fresh_client
 from tests.proposals.conftest import fill
 
@@ -346,7 +346,11 @@ def test_search_page_lists_the_result_type(db, scene, client):
 # --- notifications ---------------------------------------------------------------------------------------------------
 
 
-def test_followers_and_teams_hear_of_the_results(db, scene):
+def _notification(user, kind):
+    return _db.session.scalar(select(Notification).where(Notification.user_id == user.id, Notification.kind == kind))
+
+
+def test_followers_and_teams_hear_of_the_results(db, world, scene):
     _publish(scene)
     db.session.commit()
 
@@ -354,8 +358,18 @@ def test_followers_and_teams_hear_of_the_results(db, scene):
         return set(db.session.scalars(select(Notification.kind).where(Notification.user_id == user.id)))
 
     assert "results_published" in kinds_of(scene["follower"])
-    assert "results_published" in kinds_of(scene["rival"])
     assert "results_published" not in kinds_of(scene["owner"])
+    # Each submitting team hears its own outcome, once, instead of the general news.
+    winner_lead = world["users"]["org_member"]
+    assert kinds_of(winner_lead) >= {"proposal_outcome"} and "results_published" not in kinds_of(winner_lead)
+    won = _notification(winner_lead, "proposal_outcome")
+    assert won.link == f"/proposals/{scene['included'].id}"
+    assert won.title.startswith("Pemenang: ") and CITATION in won.body
+    lost = _notification(scene["rival"], "proposal_outcome")
+    assert "results_published" not in kinds_of(scene["rival"])
+    assert "tidak terpilih" in lost.body and CITATION not in lost.body
+    # A team with only a draft hears the results like a follower.
+    assert "results_published" in kinds_of(db.session.get(type(scene["owner"]), scene["draft"].lead_user_id))
     notification = db.session.scalar(
         select(Notification).where(
             Notification.user_id == scene["follower"].id, Notification.kind == "results_published"
@@ -424,3 +438,39 @@ def test_not_decided_redirects_with_a_message(db, world, client):
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/challenges/{challenge.slug}")
     assert 'id="publish-results"' not in client.get(f"/challenges/{challenge.slug}").get_data(as_text=True)
     assert _db.session.scalar(select(func.count()).select_from(ChallengeResult)) == 0
+
+
+def test_a_team_sees_its_outcome_on_its_proposal_and_in_my_proposals(client, db, world, scene):
+    winner_lead = world["users"]["org_member"]
+    log_in(client, winner_lead)
+    client.set_cookie("goi_lang", "id")
+    # Decided, results not yet published: the team is told where things stand.
+    page = client.get(f"/proposals/{scene['included'].id}").get_data(as_text=True)
+    assert 'data-outcome="decided"' in page
+    _publish(scene)
+    db.session.commit()
+    page = client.get(f"/proposals/{scene['included'].id}").get_data(as_text=True)
+    outcome = page[page.index('id="proposal-outcome"') : page.index("</section>", page.index('id="proposal-outcome"'))]
+    assert 'data-outcome="awarded"' in page and "Pemenang" in outcome and CITATION in outcome
+    assert "Diputuskan pada" in outcome
+    mine = client.get("/account/proposals").get_data(as_text=True)
+    row = mine[mine.index(f'data-proposal-id="{scene["included"].id}"') :]
+    assert 'data-outcome="awarded"' in row[: row.index("</tr>")] and "Pemenang" in row[: row.index("</tr>")]
+    log_in(client, scene["rival"])
+    page = client.get(f"/proposals/{scene['excluded'].id}").get_data(as_text=True)
+    assert 'data-outcome="not_selected"' in page and CITATION not in page
+    client.set_cookie("goi_lang", "en")
+    assert "Not selected" in client.get("/account/proposals").get_data(as_text=True)
+
+
+def test_my_proposals_reads_outcomes_in_a_constant_number_of_statements(client, db, world, scene):
+    log_in(client, world["users"]["org_member"])
+    _publish(scene)
+    db.session.commit()
+    one = count_statements(client, "/account/proposals")
+    for index in range(4):
+        challenge = _challenge(world, f"Tantangan tambahan {index}")
+        _proposal(challenge, world["users"]["org_member"], f"Usulan tambahan {index}")
+    db.session.commit()
+    assert 'data-outcome=""' in client.get("/account/proposals").get_data(as_text=True)  # still open
+    assert count_statements(client, "/account/proposals") == one
