@@ -1,7 +1,8 @@
 """Demo challenges in every state, with proposals and questions, built through the real services."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from goi.challenges import following, lifecycle, questions
 from goi.challenges import services as challenges
 from goi.challenges.models import Challenge, ChallengeOutcome, ChallengeStatus
 from goi.core import clock
+from goi.data import regions
 from goi.extensions import db
 from goi.orgs.models import Organization
 from goi.proposals import services as proposals
@@ -210,10 +212,19 @@ def _user(email: str) -> User:
     return db.session.scalar(select(User).where(User.email == email))
 
 
+def _local_time(moment: datetime, zone: ZoneInfo, hour: int, minute: int) -> datetime:
+    """moment's day in zone at hour:minute, in UTC."""
+    local = moment.astimezone(zone).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return local.astimezone(UTC)
+
+
 def _build(spec: DemoChallenge, now: datetime) -> None:
     owner_org = _organization(spec.org)
     owner = owner_org.memberships[0].user
-    opens_at, closes_at = now + timedelta(days=spec.opens), now + timedelta(days=spec.closes)
+    # Deadlines as an owner sets them: a call opens at 08.00 and closes at 23.59, local time of the region.
+    zone = ZoneInfo(regions.timezone_for(spec.regency.split(".")[0], spec.regency))
+    opens_at = _local_time(now + timedelta(days=spec.opens), zone, hour=8, minute=0)
+    closes_at = _local_time(now + timedelta(days=spec.closes), zone, hour=23, minute=59)
     # Build each challenge at a moment when it was open, so that proposals go through the real deadline checks.
     clock.freeze(min(now, opens_at + timedelta(hours=1)))
     try:

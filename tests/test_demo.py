@@ -169,3 +169,16 @@ def test_demo_decided_and_archived_challenges_have_published_results(demo_app):
         slug = db.session.scalar(select(Challenge.slug).where(Challenge.ref == "demo-banjarmasin-pju-pintar"))
     html = demo_app.test_client().get(f"/challenges/{slug}").get_data(as_text=True)
     assert 'id="results"' in html and "PJU surya dengan LoRaWAN" in html
+
+
+def test_demo_calls_open_at_eight_and_close_at_one_minute_to_midnight_local_time(demo_app):
+    """Deadlines as an owner sets them, not the minute the demo happened to be loaded."""
+    from goi.core.clock import in_zone
+
+    _seed(demo_app)
+    with demo_app.app_context():
+        challenges = db.session.scalars(select(Challenge)).all()
+        assert len(challenges) >= 8
+        for challenge in challenges:
+            assert in_zone(challenge.opens_at, challenge.timezone).strftime("%H:%M") == "08:00", challenge.ref
+            assert in_zone(challenge.closes_at, challenge.timezone).strftime("%H:%M") == "23:59", challenge.ref

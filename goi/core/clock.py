@@ -3,7 +3,9 @@
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from flask import has_request_context, request
+from flask_babel import get_locale
 
 _offset = timedelta(0)
 _frozen: datetime | None = None
@@ -67,10 +69,20 @@ def in_zone(moment: datetime, zone_name: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone_name))
 
 
-def format_in_zone(moment: datetime | None, zone_name: str = "Asia/Jakarta") -> str:
-    """'2026-11-29 13:30 WIB' style text, the zone named."""
+# A date and time as people write them: '4 Des 2026, 03.58' in Indonesian (the time with a dot), '4 Dec 2026, 03:58'
+# in English; Babel gives the months' names.
+DATETIME_PATTERNS = {"id": "d MMM y, HH.mm", "en": "d MMM y, HH:mm"}
+
+
+def format_in_zone(moment: datetime | None, zone_name: str = "Asia/Jakarta", locale: str | None = None) -> str:
+    """'4 Des 2026, 03.58 WITA': the moment in the zone, in the language of the request (or of the email being
+    rendered; Indonesian outside both), the zone named."""
     if moment is None:
         return ""
+    if locale is None:
+        current = get_locale()
+        locale = current.language if current is not None else "id"
     local = in_zone(moment, zone_name)
     label = ZONE_ABBREVIATIONS.get(zone_name, zone_name)
-    return f"{local:%Y-%m-%d %H:%M} {label}"
+    pattern = DATETIME_PATTERNS.get(locale, DATETIME_PATTERNS["id"])
+    return f"{format_datetime(local, pattern, locale=locale)} {label}"

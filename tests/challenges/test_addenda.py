@@ -31,7 +31,7 @@ def test_form_is_prefilled(client, login_as, palembang):
     challenge = _published(palembang)
     login_as("gov_admin")
     html = client.get(f"/challenges/{challenge.slug}/addenda/new").get_data(as_text=True)
-    assert 'value="Relevansi"' in html and 'value="50"' in html and "2026-12-31 23:59 WIB" in html
+    assert 'value="Relevansi"' in html and 'value="50"' in html and "31 Des 2026, 23.59 WIB" in html
 
 
 def test_an_earlier_deadline_is_refused(client, post, login_as, palembang):
@@ -67,7 +67,7 @@ def test_later_deadlines_are_numbered_addenda(client, post, login_as, palembang)
     login_as("anonymous")
     html = client.get(f"/challenges/{challenge.slug}").get_data(as_text=True)
     assert 'data-number="1"' in html and 'data-number="2"' in html and "Diperpanjang seminggu" in html
-    assert "2027-01-07 23:59 WIB" in html
+    assert "7 Jan 2027, 23.59 WIB" in html
 
 
 def test_criteria_in_an_addendum_must_total_100(client, post, login_as, palembang):

@@ -267,7 +267,7 @@ def test_budget_shown_in_rupiah(client, palembang):
     )
     db.session.commit()
     html = client.get("/challenges").get_data(as_text=True)
-    assert "Rp 1.500.000.000 – Rp 2.000.000.000" in html and "2026-12-31 23:59 WIB" in html
+    assert "Rp 1.500.000.000 – Rp 2.000.000.000" in html and "31 Des 2026, 23.59 WIB" in html
 
 
 def test_a_page_read_by_its_keys_holds_the_rows_of_the_plain_page_in_the_same_order(app, palembang):

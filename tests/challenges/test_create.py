@@ -65,7 +65,7 @@ def test_wita_times_are_converted_to_utc(client, post, login_as):
     assert challenge.closes_at == datetime(2026, 12, 31, 15, 59, tzinfo=UTC)
     login_as("gov_admin")
     html = client.get(f"/challenges/{challenge.slug}").get_data(as_text=True)
-    assert "2026-12-31 23:59 WITA" in html
+    assert "31 Des 2026, 23.59 WITA" in html
 
 
 def test_metropolitan_challenge_takes_the_core_city_zone(client, post, login_as):

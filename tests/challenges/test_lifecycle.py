@@ -170,7 +170,7 @@ def test_page_shows_the_facts(client, palembang, world):
     db.session.commit()
     html = _page(client, challenge)
     assert "Rp 1.500.000.000" in html
-    assert "2026-12-31 23:59 WIB" in html
+    assert "31 Des 2026, 23.59 WIB" in html
     assert "Kota Palembang" in html and "Transportasi" in html and "Air Bersih dan Sanitasi Layak" in html
     assert 'class="trl">6<' in html
     assert 'href="/orgs/pemkot-palembang"' in html
