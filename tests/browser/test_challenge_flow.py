@@ -125,7 +125,7 @@ def test_challenge_question_proposal_sealed(live_server, new_page, console, shoo
 
     deadline = andi.locator("time.deadline")
     expect(deadline).to_contain_text("WITA")
-    expect(deadline).to_contain_text(f"{clock.in_zone(closes, WITA):%Y-%m-%d %H:%M}")
+    expect(deadline).to_have_text(clock.format_in_zone(closes, WITA, "id"))  # "6 Des 2026, 03.21 WITA"
     countdown = andi.locator(".countdown[data-deadline]")
     expect(countdown).to_be_visible()
     expect(countdown.locator('[data-unit="days"]')).to_have_text(re.compile(r"^[23]$"))
