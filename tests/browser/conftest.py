@@ -1,18 +1,26 @@
-"""Browser fixtures: the app served on loopback from a thread, and Debian's Chromium driven by Playwright."""
+"""Browser fixtures: the app served on loopback from a thread, and Debian's Chromium driven by Playwright.
+
+Every page a fixture opens is watched by axe (tests/browser/accessibility.py): each screenshot checks the document
+shown, a test may call `accessibility.check(page)` between screenshots, and a test that passes fails at teardown if a
+document its pages loaded was never checked.
+"""
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from config import TestConfig
 from goi import create_app
 from goi.core import clock
 from tests import database
+from tests.browser.accessibility import Accessibility
+from tests.factories import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -91,43 +99,24 @@ def console() -> ConsoleLog:
     return ConsoleLog()
 
 
-@pytest.fixture
-def page(browser, console):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-
-    def on_console(message) -> None:
-        if message.type == "error":
-            console.errors.append(message.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: console.errors.append(f"page error: {error}"))
-    try:
-        yield page
-    finally:
-        context.close()
-
-
-class Screenshots:
-    """Full-page screenshots into tests/screenshots/ numbered in the order taken: 01-home.png, 02-register.png …"""
-
-    def __init__(self, page, directory: Path = SCREENSHOTS) -> None:
-        self.page = page
-        self.directory = directory
-        self.count = 0
-        directory.mkdir(parents=True, exist_ok=True)
-
-    def __call__(self, name: str) -> Path:
-        self.count += 1
-        path = self.directory / f"{self.count:02d}-{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
-        return path
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_passed = report.passed  # read by the accessibility fixture's teardown
+    return report
 
 
 @pytest.fixture
-def shoot(page) -> Screenshots:
-    return Screenshots(page)
+def accessibility(request) -> Iterator[Accessibility]:
+    checker = Accessibility()
+    yield checker
+    unchecked = checker.unchecked()
+    if getattr(request.node, "call_passed", False) and unchecked:
+        pytest.fail(
+            "documents loaded but never checked by axe (shoot them or call accessibility.check):\n"
+            + "\n".join(unchecked)
+        )
 
 
 def _record_console(page, console: ConsoleLog) -> None:
@@ -141,21 +130,60 @@ def _record_console(page, console: ConsoleLog) -> None:
     page.on("pageerror", lambda error: console.errors.append(f"page error: {error}"))
 
 
+def _open_page(context, console: ConsoleLog, accessibility: Accessibility):
+    """A new page of context whose console errors go to console and whose documents axe watches."""
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    _record_console(page, console)
+    accessibility.watch(page)
+    return page
+
+
 @pytest.fixture
-def new_page(browser, console):
+def page(browser, console, accessibility):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = _open_page(context, console, accessibility)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+class Screenshots:
+    """Full-page screenshots into tests/screenshots/ numbered in the order taken: 01-home.png, 02-register.png …"""
+
+    def __init__(self, page, check: Callable, directory: Path = SCREENSHOTS) -> None:
+        self.page = page
+        self.check = check
+        self.directory = directory
+        self.count = 0
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, name: str) -> Path:
+        self.count += 1
+        path = self.directory / f"{self.count:02d}-{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        self.check(self.page)
+        return path
+
+
+@pytest.fixture
+def shoot(page, accessibility) -> Screenshots:
+    return Screenshots(page, accessibility.check)
+
+
+@pytest.fixture
+def new_page(browser, console, accessibility):
     """A factory of pages, each in its own browser context (own cookies), for flows with several users.
 
-    Every page reports into the same `console` log; the contexts are closed at teardown.
+    Every page reports into the same `console` log and is watched by axe; the contexts are closed at teardown.
     """
     contexts = []
 
     def open_page():
         context = browser.new_context(viewport={"width": 1280, "height": 800})
-        context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
-        page = context.new_page()
-        _record_console(page, console)
-        return page
+        return _open_page(context, console, accessibility)
 
     try:
         yield open_page
@@ -167,8 +195,9 @@ def new_page(browser, console):
 class SeriesScreenshots:
     """Full-page screenshots of any page into one numbered series: challenge-01-login.png, challenge-02-org.png …"""
 
-    def __init__(self, prefix: str, directory: Path = SCREENSHOTS) -> None:
+    def __init__(self, prefix: str, check: Callable, directory: Path = SCREENSHOTS) -> None:
         self.prefix = prefix
+        self.check = check
         self.directory = directory
         self.count = 0
         directory.mkdir(parents=True, exist_ok=True)
@@ -177,10 +206,27 @@ class SeriesScreenshots:
         self.count += 1
         path = self.directory / f"{self.prefix}-{self.count:02d}-{name}.png"
         page.screenshot(path=str(path), full_page=True)
+        self.check(page)
         return path
 
 
 @pytest.fixture
-def shoot_series():
-    """A factory: shoot_series("challenge") gives a SeriesScreenshots with that file-name prefix."""
-    return SeriesScreenshots
+def shoot_series(accessibility):
+    """A factory: shoot_series("challenge") gives a SeriesScreenshots with that file-name prefix, checking by axe."""
+    return lambda prefix: SeriesScreenshots(prefix, accessibility.check)
+
+
+@pytest.fixture
+def log_in(live_server, accessibility) -> Callable:
+    """log_in(page, email, name): through the login form; the login page and the page it leads to are checked."""
+
+    def log_in_as(page, email: str, name: str, password: str = PASSWORD) -> None:
+        page.goto(live_server.url + "/login")
+        accessibility.check(page)
+        page.locator("#email").fill(email)
+        page.locator("#password").fill(password)
+        page.locator("#main form button[type=submit]").click()
+        expect(page.locator("header")).to_contain_text(name)
+        accessibility.check(page)
+
+    return log_in_as

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from goi.core import clock
 from goi.extensions import db
 from goi.orgs.models import OrgKind
-from tests.factories import PASSWORD, make_org, make_user
+from tests.factories import make_org, make_user
 
 GOV_SLUG = "pemkot-makassar"
 GOV_NAME = "Pemerintah Kota Makassar"
@@ -51,20 +51,12 @@ def _setup(live_server) -> int:
         return industry.id
 
 
-def _log_in(page, live_server, email: str, name: str) -> None:
-    page.goto(live_server.url + "/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#main form button[type=submit]").click()
-    expect(page.locator('header a[href="/account/profile"]')).to_have_text(name)
-
-
 def _wita_input(moment) -> str:
     """A moment as a datetime-local value in WITA."""
     return f"{clock.in_zone(moment, WITA):%Y-%m-%dT%H:%M}"
 
 
-def test_challenge_question_proposal_sealed(live_server, new_page, console, shoot_series):
+def test_challenge_question_proposal_sealed(live_server, new_page, log_in, accessibility, console, shoot_series):
     industry_id = _setup(live_server)
     shoot = shoot_series("challenge")
     andi, citra, budi = new_page(), new_page(), new_page()
@@ -77,9 +69,11 @@ def test_challenge_question_proposal_sealed(live_server, new_page, console, shoo
     andi.on("dialog", accept)
 
     # 1. A logs in, opens the organization page and the new-challenge form.
-    _log_in(andi, live_server, A_EMAIL, A_NAME)
+    log_in(andi, A_EMAIL, A_NAME)
     shoot(andi, "owner-logged-in")
     andi.locator('header a[href="/account/organizations"]').click()
+    expect(andi).to_have_url(re.compile(r"/account/organizations$"))
+    accessibility.check(andi)
     andi.locator(f'#main a[href="/orgs/{GOV_SLUG}"]').click()
     expect(andi).to_have_url(re.compile(f"/orgs/{GOV_SLUG}$"))
     shoot(andi, "organization")
@@ -137,8 +131,10 @@ def test_challenge_question_proposal_sealed(live_server, new_page, console, shoo
     shoot(andi, "challenge-published")
 
     # 3. C finds the challenge through the filter form of /challenges and opens it.
-    _log_in(citra, live_server, C_EMAIL, C_NAME)
+    log_in(citra, C_EMAIL, C_NAME)
     citra.locator('header a[href="/challenges"]').click()
+    expect(citra).to_have_url(re.compile(r"/challenges$"))
+    accessibility.check(citra)
     filters = citra.locator("form.browse-filters")
     filters.locator('select[name="province"]').select_option("73")
     filters.locator('select[name="sector"]').select_option("environment")
@@ -152,6 +148,7 @@ def test_challenge_question_proposal_sealed(live_server, new_page, console, shoo
     row.locator(f'a[href="{challenge_path}"]').click()
     expect(citra).to_have_url(re.compile(re.escape(challenge_path) + "$"))
     expect(citra.locator(".manage-panel")).to_have_count(0)
+    accessibility.check(citra)
 
     # She asks a question with the keyboard: Tab from the text to the button, Enter sends it.
     body = citra.locator("#ask textarea[name=body]")
@@ -162,6 +159,7 @@ def test_challenge_question_proposal_sealed(live_server, new_page, console, shoo
     citra.keyboard.press("Enter")
     expect(citra).to_have_url(re.compile(re.escape(challenge_path) + "#my-questions$"))
     expect(citra.locator("#my-questions .my-question")).to_contain_text(QUESTION)
+    accessibility.check(citra)
     citra.locator('button[name="follow"][value="on"]').click()
     expect(citra.locator('button[name="follow"][value="off"]')).to_be_visible()
     shoot(citra, "question-asked-following")
@@ -176,6 +174,7 @@ def test_challenge_question_proposal_sealed(live_server, new_page, console, shoo
     question.locator("button[type=submit]").click()
     expect(andi).to_have_url(re.compile(re.escape(challenge_path) + r"/questions#question-\d+$"))
     expect(andi.locator("li.owner-question textarea[name=answer]")).to_have_value(ANSWER)
+    accessibility.check(andi)
 
     # C reloads: the question and answer are public, without her name.
     citra.reload()
@@ -186,10 +185,11 @@ def test_challenge_question_proposal_sealed(live_server, new_page, console, shoo
     shoot(citra, "answer-public")
 
     # 5. B starts a proposal for the company; the public Q&A shows him no asker's name either.
-    _log_in(budi, live_server, B_EMAIL, B_NAME)
+    log_in(budi, B_EMAIL, B_NAME)
     budi.goto(live_server.url + challenge_path)
     expect(budi.locator("dl.public-questions")).to_contain_text(ANSWER)
     expect(budi.locator("#main")).not_to_contain_text(C_NAME)
+    accessibility.check(budi)
     budi.locator("#start-proposal").click()
     budi.locator("#team").select_option(str(industry_id))
     budi.locator("#title").fill(PROPOSAL_TITLE)
@@ -235,6 +235,7 @@ def test_challenge_question_proposal_sealed(live_server, new_page, console, shoo
     andi.goto(live_server.url + challenge_path)
     expect(andi.locator("#proposal-panel #sealed-notice")).to_be_visible()
     expect(andi.locator("#proposal-count")).to_have_count(0)
+    accessibility.check(andi)
     andi.goto(live_server.url + challenge_path + "/proposals")
     expect(andi.locator("#sealed-notice")).to_contain_text("WITA")
     expect(andi.locator("tr[data-proposal-id]")).to_have_count(0)
@@ -242,5 +243,5 @@ def test_challenge_question_proposal_sealed(live_server, new_page, console, shoo
     assert INDUSTRY_NAME not in andi.content()
     shoot(andi, "proposals-sealed")
 
-    # 7. No Content Security Policy violation on any page of any user.
+    # 7. No Content Security Policy violation on any page of any user (axe has checked each page on the way).
     assert not console.csp_violations(), "CSP violations in the console:\n" + "\n".join(console.csp_violations())

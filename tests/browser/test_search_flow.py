@@ -37,11 +37,13 @@ def _setup(live_server) -> None:
         db.session.commit()  # the index follows the commit
 
 
-def test_search_with_the_keyboard(live_server, page, console, shoot):
+def test_search_with_the_keyboard(live_server, page, accessibility, console, shoot):
     _setup(live_server)
     page.goto(live_server.url + "/")
+    accessibility.check(page)
     page.context.add_cookies([{"name": "goi_lang", "value": "en", "url": live_server.url}])
     page.reload()
+    accessibility.check(page)
 
     # 1. The header box: type, Enter.
     page.locator("#header-search").focus()
@@ -59,6 +61,7 @@ def test_search_with_the_keyboard(live_server, page, console, shoot):
     page.locator("#search-q").press("Enter")
     suggestion = page.locator("#did-you-mean a")
     expect(suggestion).to_have_text("flood")
+    accessibility.check(page)
     suggestion.focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"q=flood"))
@@ -70,11 +73,13 @@ def test_search_with_the_keyboard(live_server, page, console, shoot):
     page.locator("#search-q").press("Enter")
     expect(page.locator('[data-type="challenge"]', has_text=FLOOD)).to_be_visible()
     expect(page.locator("body")).not_to_contain_text(DRAFT)
+    accessibility.check(page)
 
     # 4. A facet narrows the results (keyboard: focus the link, Enter).
     page.locator("#search-q").fill("kota")
     page.locator("#search-q").press("Enter")
     expect(page.locator('[data-type="challenge"]')).to_have_count(2)
+    accessibility.check(page)
     facet = page.locator('section[aria-labelledby="facet-sector"] a', has_text=re.compile("transport", re.I))
     facet.focus()
     page.keyboard.press("Enter")
