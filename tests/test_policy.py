@@ -381,6 +381,7 @@ CASES = [
     ),
     Case("challenges.follow", "POST", SIGNED_IN, lambda s: {"slug": s["challenge_slug"]}),
     Case("challenges.unfollow", "POST", SIGNED_IN, lambda s: {"slug": s["challenge_slug"]}),
+    Case("challenges.followed", "GET", SIGNED_IN),
     Case("challenges.upload_document", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
     Case("challenges.document", "GET", EVERYONE, lambda s: {"slug": s["challenge_slug"], "document_id": 999999}),
     Case(

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from goi.challenges import queries
@@ -36,6 +37,18 @@ def remaining_time(challenge: Challenge) -> dict | None:
     days, seconds = divmod(seconds, 86400)
     hours, seconds = divmod(seconds, 3600)
     return {"days": days, "hours": hours, "minutes": seconds // 60}
+
+
+def time_left(challenge: Challenge) -> str:
+    """'12 days left', '5 hours left' or '40 minutes left' while proposals are accepted, else ''."""
+    remaining = remaining_time(challenge)
+    if remaining is None:
+        return ""
+    if remaining["days"]:
+        return ngettext("%(num)d day left", "%(num)d days left", remaining["days"])
+    if remaining["hours"]:
+        return ngettext("%(num)d hour left", "%(num)d hours left", remaining["hours"])
+    return ngettext("%(num)d minute left", "%(num)d minutes left", remaining["minutes"])
 
 
 # --- template filter and globals (registered on the blueprint in goi.challenges.views) --------------------------------
@@ -197,6 +210,7 @@ TEMPLATE_GLOBALS = (
     status_style,
     challenge_cards,
     budget_text,
+    time_left,
 )
 
 

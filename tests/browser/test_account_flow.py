@@ -64,21 +64,23 @@ def test_register_confirm_login_switch_language_logout(live_server, page, consol
     expect(main.locator(".alert-success")).to_be_visible()
     shoot("confirmed")
 
-    # 4. Log in; the header shows the user's name.
+    # 4. Log in; the header shows the user's name, which opens the account menu.
     page.locator("#email").fill(EMAIL)
     page.locator("#password").fill(PASSWORD)
     page.locator("#password").press("Enter")
-    expect(header.locator('a[href="/account/profile"]')).to_have_text(NAME)
+    expect(header.locator("#account-menu")).to_have_text(NAME)
     expect(html).to_have_attribute("lang", "id")
     shoot("logged-in")
 
     # 5. Switch to English; the choice is remembered across a reload.
     header.locator('button[name="language"][value="en"]').click()
     expect(html).to_have_attribute("lang", "en")
+    header.locator("#account-menu").click()
     expect(header.get_by_role("button", name="Log out")).to_be_visible()
     shoot("english")
     page.reload()
     expect(html).to_have_attribute("lang", "en")
+    header.locator("#account-menu").click()
     expect(header.get_by_role("button", name="Log out")).to_be_visible()
     expect(header.locator('button[name="language"][value="id"]')).to_be_visible()
     shoot("english-reloaded")

@@ -71,6 +71,7 @@ def test_challenge_question_proposal_sealed(live_server, new_page, log_in, acces
     # 1. A logs in, opens the organization page and the new-challenge form.
     log_in(andi, A_EMAIL, A_NAME)
     shoot(andi, "owner-logged-in")
+    andi.locator("#account-menu").click()
     andi.locator('header a[href="/account/organizations"]').click()
     expect(andi).to_have_url(re.compile(r"/account/organizations$"))
     accessibility.check(andi)
