@@ -1,6 +1,7 @@
 """How a challenge is shown: the status it displays, the time left, and the labels and formats templates use."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -29,9 +30,21 @@ def display_status(challenge: Challenge) -> ChallengeStatus:
     return challenge.status
 
 
+def page_state(challenge: Challenge) -> ChallengeStatus:
+    """The state whose facts a challenge page tells: the displayed state, except that an archived challenge still
+    tells how it ended (cancelled, with its reason, or decided, with its outcome)."""
+    status = display_status(challenge)
+    if status == ChallengeStatus.ARCHIVED:
+        if challenge.cancel_reason:
+            return ChallengeStatus.CANCELLED
+        if challenge.outcome is not None:
+            return ChallengeStatus.DECIDED
+    return status
+
+
 def remaining_time(challenge: Challenge) -> dict | None:
     """Days, hours and minutes to the deadline while proposals are accepted, else None."""
-    if challenge.status != ChallengeStatus.PUBLISHED or challenge.deadline_passed:
+    if not challenge.is_accepting_proposals:
         return None
     seconds = int((challenge.closes_at - clock.now()).total_seconds())
     days, seconds = divmod(seconds, 86400)
@@ -49,6 +62,47 @@ def time_left(challenge: Challenge) -> str:
     if remaining["hours"]:
         return ngettext("%(num)d hour left", "%(num)d hours left", remaining["hours"])
     return ngettext("%(num)d minute left", "%(num)d minutes left", remaining["minutes"])
+
+
+@dataclass(slots=True, frozen=True)
+class TimelineStep:
+    """A step of a challenge's timeline as its page shows it: done, upcoming, or cancelled (then with no date)."""
+
+    name: str
+    label: str
+    at: datetime | None
+    state: str
+
+
+def timeline_steps(challenge: Challenge) -> list[TimelineStep]:
+    """The planned dates that are true in the challenge's state: a cancelled challenge marks the steps it never
+    reached as cancelled, and a decided one drops a review end or decision date it did not wait for."""
+    state = page_state(challenge)
+    now = clock.now()
+    planned = (
+        ("opens", _("Opens"), challenge.opens_at),
+        ("deadline", _("Deadline"), challenge.closes_at),
+        ("review", _("Review until"), challenge.review_until),
+        ("decision", _("Decision"), challenge.decision_at),
+    )
+    # What a cancelled challenge reached: its opening once published, its deadline once closed; never a decision.
+    reached = {
+        "opens": challenge.published_at is not None,
+        "deadline": challenge.closed_at is not None,
+        "review": False,
+        "decision": False,
+    }
+    steps = []
+    for name, label, at in planned:
+        if at is None:
+            continue
+        if state == ChallengeStatus.CANCELLED and not (reached[name] and at <= now):
+            steps.append(TimelineStep(name, label, None, "cancelled"))
+        elif state == ChallengeStatus.DECIDED and name in ("review", "decision") and at > now:
+            continue
+        else:
+            steps.append(TimelineStep(name, label, at, "done" if at <= now else "upcoming"))
+    return steps
 
 
 # --- template filter and globals (registered on the blueprint in goi.challenges.views) --------------------------------
@@ -198,6 +252,8 @@ def challenge_cards(challenges) -> list[Card]:
 
 
 TEMPLATE_GLOBALS = (
+    page_state,
+    timeline_steps,
     challenge_status_label,
     challenge_status_key,
     sector_label,
