@@ -5,13 +5,12 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from goi.core.forms import Form, QuickSelectField, select_choices
+from goi.core.forms import Form, MultiCheckboxField, QuickSelectField, select_choices
 from goi.data.regions import province_choices, regency, regency_choices
 
 LANGUAGE_CHOICES = [("id", "Bahasa Indonesia"), ("en", "English")]
@@ -89,7 +88,7 @@ class ProfileForm(Form):
         validators=[Optional(), Length(max=500)],
         description=_l("Separate keywords with commas, for example: drainage, IoT, waste management"),
     )
-    languages = SelectMultipleField(_l("Languages you work in"), choices=select_choices(PROFILE_LANGUAGE_CHOICES))
+    languages = MultiCheckboxField(_l("Languages you work in"), choices=select_choices(PROFILE_LANGUAGE_CHOICES))
     province_code = QuickSelectField(_l("Province"), validators=[Optional()])
     regency_code = QuickSelectField(_l("Regency or city"), validators=[Optional()])
     is_public_profile = BooleanField(_l("Show my profile publicly"))

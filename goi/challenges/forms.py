@@ -12,17 +12,15 @@ from wtforms import (
     FieldList,
     FormField,
     IntegerField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from goi.challenges import services
 from goi.challenges.models import BudgetKind, Challenge, ChallengeOutcome, SolverKind
 from goi.core import clock
-from goi.core.forms import Form, PlainForm, QuickSelectField, RupiahField, select_choices
+from goi.core.forms import Form, MultiCheckboxField, PlainForm, QuickSelectField, RupiahField, select_choices
 from goi.data import regions, taxonomy
 from goi.orgs.models import Organization
 
@@ -57,11 +55,6 @@ def utc_to_local(moment: datetime | None, zone_name: str) -> datetime | None:
     if moment is None:
         return None
     return clock.in_zone(moment, zone_name).replace(tzinfo=None)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class CriterionForm(PlainForm):
@@ -124,7 +117,7 @@ class ChallengeForm(CriteriaMixin, Form):
     )
     sector = QuickSelectField(_l("Sector"), validators=[DataRequired()])
     dimension = QuickSelectField(_l("Smart-city dimension"), validators=[Optional()])
-    sdgs = SelectMultipleField(_l("Sustainable Development Goals"), coerce=int, validators=[Optional()])
+    sdgs = MultiCheckboxField(_l("Sustainable Development Goals"), coerce=int, validators=[Optional()])
     province_code = QuickSelectField(_l("Province"), validators=[Optional()])
     regency_code = QuickSelectField(_l("Regency or city"), validators=[Optional()])
     metro_code = QuickSelectField(
@@ -132,7 +125,7 @@ class ChallengeForm(CriteriaMixin, Form):
         validators=[Optional()],
         description=_l("For a joint challenge of a metropolitan area, instead of or besides a province."),
     )
-    co_owner_ids = SelectMultipleField(
+    co_owner_ids = MultiCheckboxField(
         _l("Co-owner organizations"),
         coerce=int,
         validators=[Optional()],

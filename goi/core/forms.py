@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import escape
 from werkzeug.wrappers import Response
-from wtforms import Field, SelectField
+from wtforms import Field, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 from wtforms.widgets import Select as SelectWidget
-from wtforms.widgets import TextInput
 
 from goi.core.errors import DomainError
 from goi.core.form_messages import TRANSLATIONS
@@ -40,6 +40,13 @@ class PlainForm(wtforms.Form):
 
     class Meta(_TranslatedMeta):
         pass
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A choice of several, rendered as one checkbox each (the field macro puts them in a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class ActionForm(Form):

@@ -294,3 +294,14 @@ def test_others_cannot_edit(client, post, login_as, palembang, role):
     assert client.get(url).status_code == 404
     assert post(url, challenge_form_data(title="Dibajak")).status_code == 404
     assert _challenges()[0].title == challenge.title
+
+
+def test_choices_of_several_are_checkboxes_not_a_ctrl_click_list(client, login_as):
+    login_as("gov_admin")
+    html = client.get(NEW).get_data(as_text=True)
+    assert 'name="sdgs"' in html and "multiple" not in html.split('name="sdgs"')[0].rsplit("<", 1)[-1]
+    assert re.search(r'<fieldset class="mb-3 checkbox-group" id="sdgs"', html)
+    assert (
+        len(re.findall(r'<input[^>]*type="checkbox"[^>]*name="sdgs"|<input[^>]*name="sdgs"[^>]*type="checkbox"', html))
+        == 17
+    )
