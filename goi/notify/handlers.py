@@ -19,7 +19,7 @@ from goi.proposals import signals as proposal_signals
 from goi.proposals.models import Proposal, ProposalStatus, TeamMember, TeamMemberStatus
 from goi.reviews import signals as review_signals
 from goi.reviews.outcomes import outcomes_of
-from goi.reviews.services import public_entries
+from goi.reviews.services import eligible_proposals, public_entries
 
 
 def team_user_ids(proposal_ids: list[int]) -> set[int]:
@@ -110,14 +110,18 @@ def on_question_answered(challenge: Challenge, question) -> None:
 def on_results_published(challenge: Challenge, result, actor) -> None:
     """Each team of a submitted proposal hears its own outcome; followers and the other teams, the results."""
     told = set()
-    for proposal_id, outcome in outcomes_of(_submitted_proposals(challenge)).items():
-        team = team_user_ids([proposal_id]) - ({actor.id} if actor is not None else set())
-        proposal = db.session.get(Proposal, proposal_id)
+    submitted = eligible_proposals(challenge)
+    outcomes = outcomes_of(submitted)
+    for proposal in submitted:
+        outcome = outcomes.get(proposal.id)
+        if outcome is None:
+            continue
+        team = team_user_ids([proposal.id]) - ({actor.id} if actor is not None else set())
         notify(
             team,
             "proposal_outcome",
-            path_for("proposals.show", proposal_id=proposal_id),
-            dedupe_key=f"proposal-outcome:{proposal_id}",
+            path_for("proposals.show", proposal_id=proposal.id),
+            dedupe_key=f"proposal-outcome:{proposal.id}",
             challenge=challenge,
             proposal=proposal,
             outcome=outcome,
@@ -133,16 +137,6 @@ def on_results_published(challenge: Challenge, result, actor) -> None:
         challenge=challenge,
         result=result,
         entries=public_entries(result),
-    )
-
-
-def _submitted_proposals(challenge: Challenge) -> list[Proposal]:
-    return list(
-        db.session.scalars(
-            select(Proposal)
-            .where(Proposal.challenge_id == challenge.id, Proposal.status == ProposalStatus.SUBMITTED)
-            .order_by(Proposal.id)
-        )
     )
 
 
