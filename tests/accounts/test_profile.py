@@ -97,6 +97,9 @@ def test_edit_profile_stores_sanitized_bio_and_fields(client, db, login_as):
     assert "onclick" not in text
     assert "Hidrolog, ITB" in text
     assert "Kabupaten Bogor" in text
+    # Languages by their names, not their codes.
+    assert "Bahasa Indonesia, English, Basa Jawa" in text
+    assert ", jv" not in text
 
 
 def test_profile_form_shows_saved_values(client, db, login_as):
