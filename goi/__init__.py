@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     # The challenges blueprint's routes are in its views module and in these: importing them adds their routes to it.
     from goi.challenges import addendum_views, document_views, following_views, question_views  # noqa: F401
     from goi.challenges.views import bp as challenges_bp
+    from goi.metros.views import bp as metros_bp
     from goi.notify.views import bp as notify_bp
     from goi.orgs.views import bp as orgs_bp
 
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
         orgs_bp,
         admin_bp,
         challenges_bp,
+        metros_bp,
         proposals_bp,
         reviews_bp,
         notify_bp,

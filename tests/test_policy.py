@@ -340,6 +340,9 @@ CASES = [
         lambda s: {"slug": "pemkab-gowa", "request_id": s["gowa_request_id"]},
         label="gowa",
     ),
+    # metropolitan areas
+    Case("metros.index", "GET", EVERYONE),
+    Case("metros.show", "GET", EVERYONE, lambda s: {"code": "patungraya-agung"}),
     # challenges (sample: the published challenge of pemkot-palembang)
     Case("challenges.index", "GET", EVERYONE),
     Case("challenges.mine", "GET", SIGNED_IN),

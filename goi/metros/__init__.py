@@ -1,0 +1,1 @@
+"""Metropolitan area pages: the areas of the reference data, their members, governments and challenges."""
