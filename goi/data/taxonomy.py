@@ -95,14 +95,15 @@ SDGS: tuple[SDG, ...] = (
     SDG(17, "Kemitraan untuk Mencapai Tujuan", "Partnerships for the Goals"),
 )
 
-# The movement itself uses the English "Smart ..." names in Indonesian documents.
+# The movement's own English names ("Smart Environment") are what officials know, so the Indonesian label gives the
+# dimension in Indonesian with that name beside it, as the movement's guides explain them.
 DIMENSIONS: tuple[Dimension, ...] = (
-    Dimension("governance", "Smart Governance", "Smart Governance"),
-    Dimension("branding", "Smart Branding", "Smart Branding"),
-    Dimension("economy", "Smart Economy", "Smart Economy"),
-    Dimension("living", "Smart Living", "Smart Living"),
-    Dimension("society", "Smart Society", "Smart Society"),
-    Dimension("environment", "Smart Environment", "Smart Environment"),
+    Dimension("governance", "Tata Kelola Cerdas (Smart Governance)", "Smart Governance"),
+    Dimension("branding", "Pencitraan Daerah Cerdas (Smart Branding)", "Smart Branding"),
+    Dimension("economy", "Ekonomi Cerdas (Smart Economy)", "Smart Economy"),
+    Dimension("living", "Kehidupan Cerdas (Smart Living)", "Smart Living"),
+    Dimension("society", "Masyarakat Cerdas (Smart Society)", "Smart Society"),
+    Dimension("environment", "Lingkungan Cerdas (Smart Environment)", "Smart Environment"),
 )
 
 _SECTORS_BY_CODE = {s.code: s for s in SECTORS}

@@ -78,8 +78,16 @@ def test_dimensions() -> None:
     ]
     found = taxonomy.dimension("governance")
     assert found is not None
-    assert found.label("id") == "Smart Governance"
+    assert found.label("id") == "Tata Kelola Cerdas (Smart Governance)"
+    assert found.label("en") == "Smart Governance"
     assert taxonomy.dimension("mobility") is None
+
+
+def test_dimensions_read_in_indonesian_with_the_movement_name_beside() -> None:
+    """An Indonesian page names each dimension in Indonesian, the movement's English name in brackets."""
+    for found in taxonomy.dimensions():
+        assert found.label("id") != found.label("en")
+        assert found.label("id").endswith(f"({found.label('en')})")
 
 
 def test_choices() -> None:
