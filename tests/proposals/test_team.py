@@ -191,3 +191,31 @@ def test_team_is_frozen_after_the_deadline(client, db, make_challenge, world):
     assert _partners(db, proposal) == []
     db.session.expire_all()
     assert db.session.get(Proposal, proposal.id).members[0].role == TeamRole.LEAD
+
+
+def test_team_table_names_each_member_with_their_email_under_a_member_column(
+    client, db, make_challenge, world, solver_orgs
+):
+    challenge = make_challenge()
+    lead = world["users"]["user"]
+    proposal = make_proposal(db, challenge, lead)
+    log_in(client, lead)
+    _invite(client, proposal, "dosen@unsri.ac.id", organization_id=str(solver_orgs["university"].id))
+    _invite(client, proposal, "belum@contoh.id")
+    partner = solver_orgs["partner_user"]
+    log_in(client, partner)
+    post_form(client, _link(db, "dosen@unsri.ac.id"), {"decision": "accept"})
+    log_in(client, lead)
+    client.set_cookie("goi_lang", "en")
+    html = client.get(f"/proposals/{proposal.id}/team").get_data(as_text=True)
+    head = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert "Member" in head and "Email address" not in head
+    rows = {
+        row.split('data-member-status="', 1)[1].split('"', 1)[0] + str(index): row
+        for index, row in enumerate(html.split("<tr ")[1:])
+    }
+    accepted = [row for key, row in rows.items() if key.startswith("accepted")]
+    invited = [row for key, row in rows.items() if key.startswith("invited")]
+    assert any(partner.name in row and partner.email in row for row in accepted)
+    assert any(lead.name in row and lead.email in row for row in accepted)
+    assert len(invited) == 1 and "belum@contoh.id" in invited[0]
