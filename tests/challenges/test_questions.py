@@ -117,3 +117,17 @@ def test_the_owner_s_question_list_has_unique_ids_with_several_answer_forms(clie
     html = client.get(f"/challenges/{challenge.slug}/questions").get_data(as_text=True)
     assert html.count('name="csrf_token"') >= 2
     assert duplicate_ids(html) == []
+
+
+def test_the_asker_sees_a_publicly_answered_question_once_with_a_note(client, post, login_as, palembang):
+    challenge = _ask(client, post, login_as, palembang)
+    [question] = _questions()
+    login_as("gov_admin")
+    url = f"/challenges/{challenge.slug}/questions/{question.id}/answer"
+    assert post(url, {"answer": ANSWER, "publish": "y"}).status_code == 302
+    login_as("user")
+    client.set_cookie("goi_lang", "en")
+    html = _page(client, challenge)
+    assert html.count(QUESTION) == 1
+    assert 'class="public-question"' in html
+    assert "Your question was answered publicly above." in html
