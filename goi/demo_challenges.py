@@ -236,7 +236,7 @@ def _build(spec: DemoChallenge, now: datetime) -> None:
                 "title": spec.title,
                 "summary": spec.summary,
                 "problem": spec.problem,
-                "context": "Data pendukung tersedia pada lampiran dan portal data terbuka daerah.",
+                "context": "Data pendukung tersedia di portal data terbuka daerah.",
                 "outcomes": "Purwarupa yang diuji di lapangan dan rencana perluasan.",
                 "sector": spec.sector,
                 "dimension": spec.dimension,
@@ -281,7 +281,10 @@ def _build(spec: DemoChallenge, now: datetime) -> None:
             asker = _user("warga@demo.goi.id")
             public = questions.ask_question(asker, challenge, "Apakah data muka air historis dapat diakses peserta?")
             questions.answer_question(
-                owner, public, "Ya. Data 2015–2025 dari BBWS Sumatera VIII ada di lampiran.", publish=True
+                owner,
+                public,
+                "Ya. Data 2015–2025 dari BBWS Sumatera VIII tersedia di portal Satu Data Kota Palembang.",
+                publish=True,
             )
             questions.ask_question(
                 _user("lina@modalnusantara.demo.goi.id"), challenge, "Bolehkah investor menjadi mitra konsorsium?"

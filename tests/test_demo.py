@@ -182,3 +182,19 @@ def test_demo_calls_open_at_eight_and_close_at_one_minute_to_midnight_local_time
         for challenge in challenges:
             assert in_zone(challenge.opens_at, challenge.timezone).strftime("%H:%M") == "08:00", challenge.ref
             assert in_zone(challenge.closes_at, challenge.timezone).strftime("%H:%M") == "23:59", challenge.ref
+
+
+def test_demo_text_promises_no_attachment_a_challenge_lacks(demo_app):
+    """A visitor who reads "lampiran" (attachment) finds the document on the page."""
+    from goi.challenges.models import ChallengeDocument, Question
+
+    _seed(demo_app)
+    with demo_app.app_context():
+        with_documents = set(db.session.scalars(select(ChallengeDocument.challenge_id)))
+        for challenge in db.session.scalars(select(Challenge)).all():
+            answers = db.session.scalars(
+                select(Question.answer_html).where(Question.challenge_id == challenge.id, Question.is_public)
+            ).all()
+            text = " ".join([challenge.problem_html, challenge.context_html, challenge.outcomes_html, *answers])
+            if "lampiran" in text.lower() or "terlampir" in text.lower():
+                assert challenge.id in with_documents, challenge.ref
