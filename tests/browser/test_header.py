@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from goi.challenges.models import ChallengeStatus
 from goi.extensions import db
 from goi.orgs.models import OrgKind
+from tests.browser.conftest import _open_page
 from tests.challenges import make_challenge
 from tests.factories import PASSWORD, make_org, make_user
 
@@ -48,26 +49,32 @@ def _setup(live_server) -> None:
         db.session.commit()
 
 
-def _english_page(browser, live_server, width: int):
+def _english_page(browser, live_server, width: int, console, accessibility):
+    """A page in English at width, watched by axe like every fixture's page."""
     context = browser.new_context(viewport={"width": width, "height": 800})
     context.add_cookies([{"name": "goi_lang", "value": "en", "url": live_server.url}])
-    return context, context.new_page()
+    return context, _open_page(context, console, accessibility)
 
 
-def _log_in(page, live_server) -> None:
+def _log_in(page, live_server, accessibility) -> None:
     page.goto(live_server.url + "/login")
+    accessibility.check(page)
     page.locator("#email").fill(EMAIL)
     page.locator("#password").fill(PASSWORD)
     page.locator("#password").press("Enter")
     expect(page.locator("#account-menu")).to_have_text(NAME)
+    accessibility.check(page)
 
 
-def test_the_longest_header_keeps_to_one_line_and_its_menu_opens_by_keyboard(live_server, browser):
+def test_the_longest_header_keeps_to_one_line_and_its_menu_opens_by_keyboard(
+    live_server, browser, console, accessibility
+):
     _setup(live_server)
-    context, page = _english_page(browser, live_server, 1280)
+    context, page = _english_page(browser, live_server, 1280, console, accessibility)
     try:
-        _log_in(page, live_server)
+        _log_in(page, live_server, accessibility)
         page.goto(live_server.url + "/challenges")
+        accessibility.check(page)
         header = page.locator("header")
         for link in ("/challenges", "/orgs", "/admin/"):
             expect(header.locator(f'a.nav-link[href="{link}"]')).to_be_visible()
@@ -88,6 +95,7 @@ def test_the_longest_header_keeps_to_one_line_and_its_menu_opens_by_keyboard(liv
         page.locator("#account-menu").focus()
         page.keyboard.press("Enter")
         expect(menu).to_be_visible()
+        accessibility.check(page)  # with the menu open
         for link in ("/account/profile", "/account/proposals", "/account/following", "/account/organizations"):
             expect(menu.locator(f'a[href="{link}"]')).to_be_visible()
         expect(menu.locator('a[href="/account/challenges"]')).to_be_visible()
@@ -100,6 +108,7 @@ def test_the_longest_header_keeps_to_one_line_and_its_menu_opens_by_keyboard(liv
         expect(menu.locator('a[href="/account/following"]')).to_be_focused()
         page.keyboard.press("Enter")
         expect(page.locator("main h1")).to_have_text("Followed challenges")
+        accessibility.check(page)
 
         page.locator("#account-menu").focus()
         page.keyboard.press("Enter")
@@ -111,11 +120,11 @@ def test_the_longest_header_keeps_to_one_line_and_its_menu_opens_by_keyboard(liv
         context.close()
 
 
-def test_at_390_px_the_toggler_opens_the_navigation_by_keyboard(live_server, browser):
+def test_at_390_px_the_toggler_opens_the_navigation_by_keyboard(live_server, browser, console, accessibility):
     _setup(live_server)
-    context, page = _english_page(browser, live_server, 390)
+    context, page = _english_page(browser, live_server, 390, console, accessibility)
     try:
-        _log_in(page, live_server)
+        _log_in(page, live_server, accessibility)
         navigation = page.locator("#main-nav")
         toggler = page.locator(".navbar-toggler")
         expect(navigation).to_be_hidden()
@@ -129,6 +138,7 @@ def test_at_390_px_the_toggler_opens_the_navigation_by_keyboard(live_server, bro
         page.locator("#account-menu").focus()
         page.keyboard.press("Enter")
         expect(navigation.locator('.dropdown-menu a[href="/account/following"]')).to_be_visible()
+        accessibility.check(page)  # the open navigation and menu
         # Nothing sticks out of the narrow screen.
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.keyboard.press("Escape")
@@ -150,7 +160,7 @@ def _row_boxes(page) -> list[dict]:
     )
 
 
-def test_challenge_rows_line_up_wide_and_narrow(live_server, browser):
+def test_challenge_rows_line_up_wide_and_narrow(live_server, browser, console, accessibility):
     with live_server.app.app_context():
         owner = make_org(OrgKind.GOVERNMENT, verified=True, slug="pemkot-palembang", name="Pemerintah Kota Palembang")
         for number, words in enumerate((1, 10, 4)):  # summaries of one line to several (at most 300 characters)
@@ -163,9 +173,10 @@ def test_challenge_rows_line_up_wide_and_narrow(live_server, browser):
             )
         db.session.commit()
     for width in (1280, 390):
-        context, page = _english_page(browser, live_server, width)
+        context, page = _english_page(browser, live_server, width, console, accessibility)
         try:
             page.goto(live_server.url + "/challenges")
+            accessibility.check(page)
             rows = _row_boxes(page)
             assert len(rows) == 3
             if width == 1280:
