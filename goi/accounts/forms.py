@@ -1,5 +1,7 @@
 """Account forms; every label and message is translatable."""
 
+from babel import Locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -24,6 +26,15 @@ PROFILE_LANGUAGE_CHOICES = [
     ("ja", "日本語"),
     ("ar", "العربية"),
 ]
+_OWN_NAMES = dict(PROFILE_LANGUAGE_CHOICES)
+
+
+def language_label(code: str) -> str:
+    """A language by its own name; one not written in Latin letters with the reader's name for it: "中文 (Chinese)"."""
+    own = _OWN_NAMES.get(code, code)
+    if own.isascii():
+        return own
+    return f"{own} ({Locale.parse(code).get_display_name(str(get_locale() or 'id'))})"
 
 
 class RegisterForm(Form):
@@ -88,13 +99,14 @@ class ProfileForm(Form):
         validators=[Optional(), Length(max=500)],
         description=_l("Separate keywords with commas, for example: drainage, IoT, waste management"),
     )
-    languages = MultiCheckboxField(_l("Languages you work in"), choices=select_choices(PROFILE_LANGUAGE_CHOICES))
+    languages = MultiCheckboxField(_l("Languages you work in"))
     province_code = QuickSelectField(_l("Province"), validators=[Optional()])
     regency_code = QuickSelectField(_l("Regency or city"), validators=[Optional()])
     is_public_profile = BooleanField(_l("Show my profile publicly"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.languages.choices = select_choices((code, language_label(code)) for code, _own in PROFILE_LANGUAGE_CHOICES)
         self.province_code.choices = select_choices([("", _l("— not set —")), *province_choices()])
         self.regency_code.choices = select_choices([("", _l("— not set —")), *regency_choices()])
 

@@ -4,7 +4,7 @@ from flask import Flask, g
 from flask_babel import get_locale
 from flask_login import current_user
 
-from goi.accounts.forms import PROFILE_LANGUAGE_CHOICES
+from goi.accounts.forms import language_label
 from goi.accounts.permissions import can_view_profile
 from goi.challenges.lifecycle import status_label
 from goi.challenges.permissions import (
@@ -56,8 +56,7 @@ def register_template_globals(app: Flask) -> None:
         can_answer_question=can_answer_question,
         is_challenge_owner=is_challenge_owner,
         kind_labels=KIND_LABELS,
-        # A profile's languages by the name each has in itself ("Basa Jawa"), as language menus name them.
-        language_names=dict(PROFILE_LANGUAGE_CHOICES),
+        language_label=language_label,
         government_kind_labels=GOVERNMENT_KIND_LABELS,
         role_labels=ROLE_LABELS,
         region_name=regions.place_name,

@@ -97,9 +97,13 @@ def test_edit_profile_stores_sanitized_bio_and_fields(client, db, login_as):
     assert "onclick" not in text
     assert "Hidrolog, ITB" in text
     assert "Kabupaten Bogor" in text
-    # Languages by their names, not their codes.
+    # Languages by their names, not their codes; one in another script also by the reader's name for it.
     assert "Bahasa Indonesia, English, Basa Jawa" in text
     assert ", jv" not in text
+    form = client.get("/account/profile").get_data(as_text=True)
+    assert "中文 (Tionghoa)" in form and "日本語 (Jepang)" in form
+    client.set_cookie("goi_lang", "en")
+    assert "中文 (Chinese)" in client.get("/account/profile").get_data(as_text=True)
 
 
 def test_profile_form_shows_saved_values(client, db, login_as):
