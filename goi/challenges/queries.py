@@ -51,7 +51,7 @@ def _province_condition(province_code: str):
     return or_(Challenge.province_code == province_code, Challenge.metro_code.in_(metro_codes))
 
 
-def _metro_condition(metro_code: str):
+def metro_condition(metro_code: str):
     """The metropolitan area's own challenges and those of its member regencies and cities."""
     metro = regions.metro(metro_code)
     members = list(metro.member_codes) if metro else []
@@ -84,7 +84,7 @@ def browse_query(filters: dict, matching_ids: list[int] | None = None) -> Select
     if filters.get("province"):
         query = query.where(_province_condition(filters["province"]))
     if filters.get("metro"):
-        query = query.where(_metro_condition(filters["metro"]))
+        query = query.where(metro_condition(filters["metro"]))
     if filters.get("kind"):
         query = query.where(getattr(Challenge, f"allow_{SolverKind(filters['kind']).value}").is_(True))
     query = query.where(*_budget_conditions(filters.get("budget_min"), filters.get("budget_max")))

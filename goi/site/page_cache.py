@@ -63,6 +63,8 @@ CACHED_ENDPOINTS = frozenset(
         "challenges.show",
         "orgs.index",
         "orgs.show",
+        "metros.index",
+        "metros.show",
         "search.index",
         "api.search",
     }

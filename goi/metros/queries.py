@@ -1,0 +1,168 @@
+"""What the metropolitan area pages read: the governments of the members, the area's challenges and their figures.
+
+An area's challenges are those the challenge list's metropolitan filter finds (challenges.queries.metro_condition):
+posted for the area itself (metro_code) or in a member regency or city (regency_code). Its joint challenges are those
+of them posted for the whole area or owned together by two or more of the members' governments. Drafts never count:
+the public condition is the challenge list's.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from sqlalchemy import Select, and_, case, func, not_, or_, select, union_all
+from sqlalchemy.orm import joinedload
+
+from goi.challenges.models import Challenge, ChallengeCoOwner, ChallengeStatus
+from goi.challenges.queries import is_open, metro_condition
+from goi.core.pagination import Page, paginate
+from goi.data import regions
+from goi.data.regions import Metro
+from goi.extensions import db
+from goi.orgs.models import Organization, OrgKind
+
+# The challenge list's public condition, written as it writes it (an index of status serves both).
+PUBLIC = Challenge.status != ChallengeStatus.DRAFT
+
+
+@cache
+def _metros_by_member() -> dict[str, Metro]:
+    return {code: metro for metro in regions.metros() for code in metro.member_codes}
+
+
+def metro_for(metro_code: str | None = None, regency_code: str | None = None) -> Metro | None:
+    """The metropolitan area of this code, else the one this regency or city belongs to, else None."""
+    if metro_code:
+        return regions.metro(metro_code)
+    return _metros_by_member().get(regency_code or "")
+
+
+@dataclass(slots=True)
+class AreaCounts:
+    """An area's numbers on the list of areas."""
+
+    governments: int = 0
+    challenges: int = 0
+    open: int = 0
+
+
+def counts_by_area(now: datetime) -> dict[str, AreaCounts]:
+    """Every area's governments on the platform and public and open challenges, from two grouped statements.
+
+    A challenge counts in each area the list's filter would find it in: its own metro_code's and its regency's.
+    """
+    counts = {metro.code: AreaCounts() for metro in regions.metros()}
+    members = _metros_by_member()
+    governments = select(Organization.regency_code, func.count()).where(
+        Organization.kind == OrgKind.GOVERNMENT, Organization.regency_code.in_(list(members))
+    )
+    for regency_code, number in db.session.execute(governments.group_by(Organization.regency_code)):
+        counts[members[regency_code].code].governments += number
+    challenges = (
+        select(Challenge.metro_code, Challenge.regency_code, func.count(), _count_of(is_open(now)))
+        .where(PUBLIC, or_(Challenge.metro_code.is_not(None), Challenge.regency_code.in_(list(members))))
+        .group_by(Challenge.metro_code, Challenge.regency_code)
+    )
+    for metro_code, regency_code, number, open_number in db.session.execute(challenges):
+        areas = {code for code in (metro_code, getattr(members.get(regency_code), "code", None)) if code in counts}
+        for code in areas:
+            counts[code].challenges += number
+            counts[code].open += open_number or 0
+    return counts
+
+
+def _count_of(condition):
+    return func.sum(case((condition, 1), else_=0))
+
+
+def member_governments(metro: Metro) -> list[Organization]:
+    """The government organizations whose regency or city is a member of the area, by name."""
+    return list(
+        db.session.scalars(
+            select(Organization)
+            .where(Organization.kind == OrgKind.GOVERNMENT, Organization.regency_code.in_(metro.member_codes))
+            .order_by(Organization.name, Organization.id)
+        )
+    )
+
+
+def _jointly_owned_ids(metro: Metro) -> Select:
+    """Ids of the challenges two or more of the members' governments own or co-own."""
+    governments = select(Organization.id).where(
+        Organization.kind == OrgKind.GOVERNMENT, Organization.regency_code.in_(metro.member_codes)
+    )
+    owners = union_all(
+        select(Challenge.id.label("challenge_id"), Challenge.owner_org_id.label("organization_id")).where(
+            Challenge.owner_org_id.in_(governments)
+        ),
+        select(ChallengeCoOwner.challenge_id, ChallengeCoOwner.organization_id).where(
+            ChallengeCoOwner.organization_id.in_(governments)
+        ),
+    ).subquery()
+    return (
+        select(owners.c.challenge_id)
+        .group_by(owners.c.challenge_id)
+        .having(func.count(owners.c.organization_id.distinct()) >= 2)
+    )
+
+
+def joint_condition(metro: Metro):
+    """Posted for the whole area, or owned together by several of its governments (never NULL, so it negates)."""
+    return or_(
+        and_(Challenge.metro_code.is_not(None), Challenge.metro_code == metro.code),
+        Challenge.id.in_(_jointly_owned_ids(metro)),
+    )
+
+
+@dataclass(slots=True, frozen=True)
+class SectorFigures:
+    """One sector's public challenges in an area, the open ones, and the budget the open ones offer."""
+
+    sector: str
+    challenges: int
+    open: int
+    budget_on_offer: int
+    joint: int
+
+
+def figures_by_sector(metro: Metro, now: datetime) -> list[SectorFigures]:
+    """The area's public challenges counted by sector in one grouped statement, the busiest sector first."""
+    opened = is_open(now)
+    # The highest amount each open challenge names; SUM leaves out the challenges that name none.
+    offered = case((opened, func.coalesce(Challenge.budget_max, Challenge.budget_min)), else_=None)
+    count = func.count()
+    rows = db.session.execute(
+        select(Challenge.sector, count, _count_of(opened), func.sum(offered), _count_of(joint_condition(metro)))
+        .where(PUBLIC, metro_condition(metro.code))
+        .group_by(Challenge.sector)
+        .order_by(count.desc(), Challenge.sector)
+    )
+    return [
+        SectorFigures(sector, number, int(open_number or 0), int(budget or 0), int(joint or 0))
+        for sector, number, open_number, budget, joint in rows
+    ]
+
+
+def counts_by_member(metro: Metro, now: datetime) -> dict[str, tuple[int, int]]:
+    """Each member regency or city's public and open challenges, in one grouped statement."""
+    rows = db.session.execute(
+        select(Challenge.regency_code, func.count(), _count_of(is_open(now)))
+        .where(PUBLIC, Challenge.regency_code.in_(metro.member_codes))
+        .group_by(Challenge.regency_code)
+    )
+    return {regency_code: (number, int(open_number or 0)) for regency_code, number, open_number in rows}
+
+
+def area_challenges(metro: Metro, joint: bool, total: int, now: datetime, limit: int) -> Page:
+    """The first challenges of the area, joint ones or the others: the open ones first, each by deadline.
+
+    total is their number, counted with the figures by sector.
+    """
+    part = joint_condition(metro)
+    query = (
+        select(Challenge)
+        .options(joinedload(Challenge.owner_org))
+        .where(PUBLIC, metro_condition(metro.code), part if joint else not_(part))
+        .order_by(is_open(now).desc(), Challenge.closes_at, Challenge.id)
+    )
+    return paginate(query, per_page=limit, page=1, key=Challenge.id, total=total)

@@ -1,0 +1,1 @@
+"""Metropolitan area page tests."""
