@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, render_template
 
+from goi.challenges.display import sector_label
 from goi.core import clock
 from goi.core.policy import PUBLIC, route
 from goi.data import regions
@@ -64,7 +65,8 @@ def show(code: str):
         by_code[organization.regency_code].governments.append(organization)
     for regency_code, (number, open_number) in queries.counts_by_member(metro, now).items():
         by_code[regency_code].challenges, by_code[regency_code].open = number, open_number
-    sectors = queries.figures_by_sector(metro, now)
+    # The busiest sector first; sectors as busy by their names in the reader's language.
+    sectors = sorted(queries.figures_by_sector(metro, now), key=lambda f: (-f.challenges, sector_label(f.sector)))
     total = sum(figures.challenges for figures in sectors)
     joint_total = sum(figures.joint for figures in sectors)
     return render_template(

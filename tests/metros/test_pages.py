@@ -166,6 +166,8 @@ def test_figures_by_sector_count_public_and_open_challenges_and_the_budget_on_of
         "water": ("1", "1", "Rp 1.000.000.000"),
     }
     sectors = _section(html, "sectors")
+    # the busiest first, sectors as busy by name
+    assert re.findall(r'data-sector="([^"]+)"', sectors) == ["health", "transportation", "water"]
     assert "Clean Water" in sectors and "Health" in sectors
     assert "energy" not in sectors  # only a draft has it
     summary = _section(html, "summary")
