@@ -451,6 +451,8 @@ CASES = [
     ),
     Case("proposals.team_invitation", "GET", SIGNED_IN, lambda s: {"token": "junk-token"}),
     Case("proposals.team_invitation", "POST", SIGNED_IN, lambda s: {"token": "junk-token"}),
+    # Answered from the dashboard by the addressee only; another's invitation answers 404 (the view's rule).
+    Case("proposals.answer_invitation", "POST", SIGNED_IN, lambda s: {"member_id": s["partner_id"]}),
     # notifications
     Case("notify.index", "GET", SIGNED_IN),
     Case("notify.mark_read", "POST", SIGNED_IN, lambda s: {"notification_id": 999999}),

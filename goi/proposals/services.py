@@ -7,7 +7,6 @@ consortium teams in team.py; all of them build on the rules here.
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from goi.accounts.models import User
 from goi.challenges.models import Challenge, SolverKind
@@ -80,18 +79,6 @@ def eligible_teams(user: User, challenge: Challenge) -> tuple[bool, list[Organiz
         if ORG_SOLVER_KINDS.get(organization.kind) in challenge.eligible_kinds
     ]
     return as_individual, organizations
-
-
-def proposals_of(user: User) -> list[Proposal]:
-    """Proposals where user is the lead or an accepted partner, newest first."""
-    query = (
-        select(Proposal)
-        .join(TeamMember, TeamMember.proposal_id == Proposal.id)
-        .options(selectinload(Proposal.challenge))
-        .where(TeamMember.user_id == user.id, TeamMember.status == TeamMemberStatus.ACCEPTED)
-        .order_by(Proposal.created_at.desc(), Proposal.id.desc())
-    )
-    return list(db.session.scalars(query).unique())
 
 
 def partners(proposal: Proposal) -> list[TeamMember]:

@@ -79,8 +79,16 @@ def member_for_token(token: str) -> TeamMember | None:
     return member
 
 
-def _answerable_member(user: User, token: str) -> TeamMember:
-    member = member_for_token(token)
+def pending_invitation(user: User, member_id: int) -> TeamMember | None:
+    """The unanswered invitation member_id if it was sent to user's address, else None (the dashboard answers it
+    without the emailed token: the logged-in owner of the address is who the token stands for)."""
+    member = db.session.get(TeamMember, member_id)
+    if member is None or member.status != TeamMemberStatus.INVITED or member.email != user.email.lower():
+        return None
+    return member
+
+
+def _answerable(user: User, member: TeamMember | None) -> TeamMember:
     if member is None:
         raise DomainError(_("This invitation is invalid or was withdrawn."))
     if member.email != user.email.lower():
@@ -92,7 +100,15 @@ def _answerable_member(user: User, token: str) -> TeamMember:
 
 
 def accept_team_invitation(user: User, token: str) -> TeamMember:
-    member = _answerable_member(user, token)
+    return accept_invitation(user, member_for_token(token))
+
+
+def decline_team_invitation(user: User, token: str) -> TeamMember:
+    return decline_invitation(user, member_for_token(token))
+
+
+def accept_invitation(user: User, member: TeamMember | None) -> TeamMember:
+    member = _answerable(user, member)
     if member.organization is not None and member.organization not in solver_organizations(user):
         raise DomainError(
             _(
@@ -108,8 +124,8 @@ def accept_team_invitation(user: User, token: str) -> TeamMember:
     return member
 
 
-def decline_team_invitation(user: User, token: str) -> TeamMember:
-    member = _answerable_member(user, token)
+def decline_invitation(user: User, member: TeamMember | None) -> TeamMember:
+    member = _answerable(user, member)
     member.status = TeamMemberStatus.DECLINED
     member.token_hash = None
     audit.record("proposal.partner_declined", actor_id=user.id, object_type="proposal", object_id=member.proposal_id)

@@ -108,3 +108,23 @@ def team_invitation(token: str):
         flash(_("You declined the invitation."), "info")
         return redirect(url_for("proposals.mine"))
     return render_template("proposals/invitation.html", member=member, form=form)
+
+
+@route(bp, "/account/team-invitations/<int:member_id>", AUTHENTICATED, methods=["POST"])
+def answer_invitation(member_id: int):
+    """Accept or decline, from the dashboard, an invitation sent to the user's address (no token needed)."""
+    user = current_actor()
+    member = teams.pending_invitation(user, member_id)
+    if member is None:
+        abort(404)
+    form = InvitationAnswerForm()
+    accept = form.decision.data == "accept"
+    return run_button_action(
+        lambda: teams.accept_invitation(user, member) if accept else teams.decline_invitation(user, member),
+        form=form,
+        redirect_to=url_for("proposals.show", proposal_id=member.proposal_id) if accept else url_for("proposals.mine"),
+        redirect_on_error=url_for("proposals.mine"),
+        done=_("You joined the team of “%(title)s”.", title=member.proposal.title)
+        if accept
+        else _("You declined the invitation."),
+    )

@@ -20,10 +20,11 @@ from goi.core.forms import ActionForm
 from goi.core.policy import AUTHENTICATED, route
 from goi.extensions import db
 from goi.orgs.models import Organization
-from goi.proposals import attachments, permissions, services, submission
+from goi.proposals import attachments, dashboard, permissions, services, submission
 from goi.proposals import team as teams
 from goi.proposals.forms import (
     AttachmentForm,
+    InvitationAnswerForm,
     StartProposalForm,
     proposal_form_for,
 )
@@ -52,6 +53,7 @@ for _function in (
     permissions.is_team_member,
     permissions.is_team_lead,
     permissions.sealing_lifted,
+    permissions.proposal_is_open,
 ):
     bp.add_app_template_global(_function)
 
@@ -206,7 +208,22 @@ def receipt(proposal_id: int):
 
 @route(bp, "/account/proposals", AUTHENTICATED)
 def mine():
-    return render_template("proposals/mine.html", proposals=services.proposals_of(current_actor()))
+    """The solver's dashboard: what waits for them, their proposals by group (?state=), followed deadlines."""
+    group = request.args.get("state", "all")
+    if group not in dashboard.GROUPS:
+        abort(404)
+    user = current_actor()
+    counts = dashboard.group_counts(user)
+    return render_template(
+        "proposals/mine.html",
+        group=group,
+        counts=counts,
+        page=dashboard.proposals_page(user, group, counts),
+        invitations=dashboard.pending_invitations(user),
+        drafts=dashboard.drafts_to_finish(user),
+        followed=dashboard.followed_open_challenges(user),
+        answer_form=InvitationAnswerForm(formdata=None),
+    )
 
 
 @route(bp, "/challenges/<slug>/proposals", CHALLENGE_MANAGER)

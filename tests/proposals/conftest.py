@@ -14,6 +14,7 @@ from goi.core.mail import OutboxMessage
 from goi.orgs.models import MemberRole, OrgKind
 from goi.proposals import services
 from goi.proposals.models import Proposal, ProposalStatus, TeamMember, TeamMemberStatus, TeamRole
+from goi.proposals.submission import submit_proposal
 from tests import factories
 from tests.conftest import post_form
 from tests.orgs import fresh_client
@@ -78,6 +79,14 @@ def make_proposal(db, challenge, lead, organization=None, filled: bool = True, *
     proposal = services.start_proposal(lead, challenge, organization, title)
     if filled:
         fill(proposal, **overrides)
+    db.session.commit()
+    return proposal
+
+
+def make_submitted_proposal(db, challenge, lead, organization=None, **overrides) -> Proposal:
+    """A filled proposal, submitted (version 1), committed."""
+    proposal = make_proposal(db, challenge, lead, organization, **overrides)
+    submit_proposal(lead, proposal)
     db.session.commit()
     return proposal
 
