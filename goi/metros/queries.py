@@ -154,15 +154,18 @@ def counts_by_member(metro: Metro, now: datetime) -> dict[str, tuple[int, int]]:
 
 
 def area_challenges(metro: Metro, joint: bool, total: int, now: datetime, limit: int) -> Page:
-    """The first challenges of the area, joint ones or the others: the open ones first, each by deadline.
+    """The first challenges of the area, joint ones or the others: the open ones soonest deadline first, then the
+    others latest deadline first (an area page shows a few: the recent ones, not the oldest archived).
 
     total is their number, counted with the figures by sector.
     """
     part = joint_condition(metro)
+    opened = is_open(now)
     query = (
         select(Challenge)
         .options(joinedload(Challenge.owner_org))
         .where(PUBLIC, metro_condition(metro.code), part if joint else not_(part))
-        .order_by(is_open(now).desc(), Challenge.closes_at, Challenge.id)
+        # Within each part the CASE is all NULL or all set, so where each database puts NULLs does not matter.
+        .order_by(opened.desc(), case((opened, Challenge.closes_at)), Challenge.closes_at.desc(), Challenge.id)
     )
     return paginate(query, per_page=limit, page=1, key=Challenge.id, total=total)

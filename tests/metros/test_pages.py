@@ -249,3 +249,20 @@ def test_the_challenge_list_filtered_by_area_links_to_the_area(client, area):
     assert f'href="{AREA}"' in html and "About this metropolitan area" in html
     assert 'href="/metros/' not in _html(client, "/challenges?sector=water")
     assert 'href="/metros/' not in _html(client, "/challenges?metro=atlantis")
+
+
+def test_the_open_challenges_come_soonest_deadline_first_then_the_others_latest_first(client, world):
+    palembang = world["gov_verified"]
+
+    def past(slug: str, days: int, status=ChallengeStatus.CLOSED):
+        return make_challenge(
+            palembang, status, slug=slug, opens_at=NOW - timedelta(days=400), closes_at=NOW - timedelta(days=days)
+        )
+
+    past("last-year", 300, ChallengeStatus.ARCHIVED)
+    past("last-week", 7)
+    make_challenge(palembang, slug="later", closes_at=NOW + timedelta(days=40))
+    make_challenge(palembang, slug="sooner", closes_at=NOW + timedelta(days=4))
+    db.session.commit()
+    html = _html(client, AREA)
+    assert ROW.findall(_section(html, "challenges")) == ["sooner", "later", "last-week", "last-year"]
