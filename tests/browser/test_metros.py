@@ -93,7 +93,9 @@ def _no_wider_than(page, width: int) -> None:
 
 @pytest.mark.parametrize("language", ["id", "en"])
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_list_and_an_area_page_read_well(live_server, browser, console, accessibility, shoot_series, language, width):
+def test_the_list_and_an_area_page_read_well(
+    live_server, browser, console, accessibility, shoot_series, language, width
+):
     _area(live_server)
     shoot = shoot_series(f"metro-{language}-{width}")
     context = browser.new_context(viewport={"width": width, "height": 800})
