@@ -90,7 +90,13 @@ def register_blueprints(app: Flask) -> None:
     from goi.api.views import bp as api_bp
 
     # The challenges blueprint's routes are in its views module and in these: importing them adds their routes to it.
-    from goi.challenges import addendum_views, document_views, following_views, question_views  # noqa: F401
+    from goi.challenges import (  # noqa: F401
+        addendum_views,
+        cover_views,
+        document_views,
+        following_views,
+        question_views,
+    )
     from goi.challenges.views import bp as challenges_bp
     from goi.metros.views import bp as metros_bp
     from goi.notify.views import bp as notify_bp

@@ -393,6 +393,9 @@ CASES = [
         PALEMBANG_MANAGERS,
         lambda s: {"slug": s["challenge_slug"], "document_id": 999999},
     ),
+    Case("challenges.upload_cover", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case("challenges.cover", "GET", EVERYONE, lambda s: {"slug": s["challenge_slug"]}),
+    Case("challenges.delete_cover", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
     # results (samples: the published challenge, not decided, and a decided one, not awarded)
     Case("reviews.new_results", "GET", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
     Case("reviews.new_results", "GET", PALEMBANG_MANAGERS, lambda s: {"slug": s["decided_slug"]}, label="decided"),

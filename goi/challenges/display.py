@@ -1,7 +1,8 @@
 """How a challenge is shown: the status it displays, the time left, and the labels and formats templates use."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from urllib.parse import quote, urlencode
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -13,6 +14,7 @@ from goi.challenges.forms import BUDGET_KIND_LABELS, OUTCOME_LABELS, SOLVER_KIND
 from goi.challenges.lifecycle import status_label
 from goi.challenges.models import Challenge, ChallengeStatus
 from goi.core import clock
+from goi.core.links import absolute_path, absolute_url
 from goi.core.money import group_thousands
 from goi.core.pagination import Page
 from goi.data import regions, taxonomy
@@ -103,6 +105,96 @@ def timeline_steps(challenge: Challenge) -> list[TimelineStep]:
         else:
             steps.append(TimelineStep(name, label, at, "done" if at <= now else "upcoming"))
     return steps
+
+
+@dataclass(slots=True, frozen=True)
+class TimelinePhase:
+    """A phase of a challenge as its page draws it: the call for proposals, the review, the decision, or the
+    cancellation; done, current or upcoming, with the dated steps it spans."""
+
+    name: str
+    label: str
+    progress: str
+    steps: tuple[TimelineStep, ...]
+    starts_at: datetime | None = None
+
+
+# The phase each state is in; a draft is in none yet and a plain archived challenge is past them all.
+CURRENT_PHASES = {
+    ChallengeStatus.PUBLISHED: "open",
+    ChallengeStatus.CLOSED: "review",
+    ChallengeStatus.UNDER_REVIEW: "review",
+    ChallengeStatus.DECIDED: "decision",
+    ChallengeStatus.CANCELLED: "cancelled",
+}
+
+
+def timeline_phases(challenge: Challenge) -> list[TimelinePhase]:
+    """The timeline as phases (the steps of timeline_steps grouped): the call for proposals (opening to deadline),
+    the review (deadline to its end) and the decision, those before the current one done, those after it upcoming.
+    A cancelled challenge shows the phases it reached, then its cancellation as the current phase, holding the steps
+    that never happened."""
+    state = page_state(challenge)
+    steps = {step.name: step for step in timeline_steps(challenge)}
+    planned = (
+        ("open", _("Call for proposals"), ("opens", "deadline"), None),
+        ("review", _("Review"), ("review",), challenge.closes_at),
+        ("decision", _("Decision"), ("decision",), None),
+    )
+    phases = []
+    not_held: list[TimelineStep] = []
+    for name, label, step_names, starts_at in planned:
+        own = tuple(steps[step] for step in step_names if step in steps)
+        if state == ChallengeStatus.CANCELLED and not _reached(name, own, challenge):
+            # Named by the phase, undated: what was planned and never happened.
+            not_held.append(TimelineStep(own[0].name if own else name, label, None, "cancelled"))
+            continue
+        phases.append(TimelinePhase(name, label, "upcoming", own, starts_at))
+    if state == ChallengeStatus.CANCELLED:
+        phases.append(TimelinePhase("cancelled", _("Cancelled"), "upcoming", tuple(not_held)))
+    current = CURRENT_PHASES.get(state)
+    names = [phase.name for phase in phases]
+    past_all = len(phases) if state == ChallengeStatus.ARCHIVED else -1
+    position = names.index(current) if current in names else past_all
+    return [
+        replace(phase, progress="done" if index < position else "current" if index == position else "upcoming")
+        for index, phase in enumerate(phases)
+    ]
+
+
+def _reached(phase: str, steps: tuple[TimelineStep, ...], challenge: Challenge) -> bool:
+    """Whether a cancelled challenge got to a phase: the call once published, the review once the call closed."""
+    if phase == "open":
+        return any(step.state != "cancelled" for step in steps)
+    if phase == "review":
+        return challenge.closed_at is not None
+    return False
+
+
+@dataclass(slots=True, frozen=True)
+class ShareLinks:
+    """The absolute address of a challenge page and the links that share it (WhatsApp, email), with its cover's."""
+
+    url: str
+    whatsapp: str
+    email: str
+    image: str
+
+
+def share_links(challenge: Challenge) -> ShareLinks:
+    url = absolute_url("challenges.show", slug=challenge.slug)
+    message = {"subject": challenge.title, "body": f"{challenge.summary}\n\n{url}"}
+    return ShareLinks(
+        url=url,
+        whatsapp="https://wa.me/?" + urlencode({"text": f"{challenge.title}\n{url}"}, quote_via=quote),
+        email="mailto:?" + urlencode(message, quote_via=quote),
+        image=absolute_path(cover_path(challenge)) if challenge.cover_stored_name else "",
+    )
+
+
+def cover_path(challenge: Challenge) -> str:
+    """The address of a challenge's cover, which changes with the image (shared links' previews keep theirs)."""
+    return url_for("challenges.cover", slug=challenge.slug, v=challenge.cover_stored_name[:8])
 
 
 # --- template filter and globals (registered on the blueprint in goi.challenges.views) --------------------------------
@@ -254,6 +346,9 @@ def challenge_cards(challenges) -> list[Card]:
 TEMPLATE_GLOBALS = (
     page_state,
     timeline_steps,
+    timeline_phases,
+    share_links,
+    cover_path,
     challenge_status_label,
     challenge_status_key,
     sector_label,

@@ -3,8 +3,8 @@ writes the same format).
 
 Format: {"organizations": [{"ref", "name", "kind", "government_kind"?, "region"?, "province"?, "website"?,
 "description"?}], "challenges": [{"ref", "org", "title", "summary", "description", "sector", "region"?,
-"province"?, "metro"?, "opens_at"?, "closes_at"?, "status"?, "budget_min"?, "budget_max"?, "trl"?,
-"eligible"?, "consortium_required"?, "sealed"?, "criteria"?}]}.
+"province"?, "metro"?, "opens_at"?, "closes_at"?, "status"?, "budget_min"?, "budget_max"?, "prize_amount"?,
+"prize_description"?, "trl"?, "eligible"?, "consortium_required"?, "sealed"?, "criteria"?}]}.
 """
 
 import json
@@ -196,6 +196,7 @@ def _challenge_values(record: dict, organizations: dict[str, Organization | dict
     budget_min, budget_max = _money(record, "budget_min"), _money(record, "budget_max")
     if budget_min is not None and budget_max is not None and budget_min > budget_max:
         raise ValueError("'budget_min' is above 'budget_max'")
+    prize_amount = _money(record, "prize_amount")
     trl = record.get("trl")
     if trl is not None and (isinstance(trl, bool) or not isinstance(trl, int) or not 1 <= trl <= 9):
         raise ValueError("'trl' must be a whole number from 1 to 9")
@@ -219,6 +220,8 @@ def _challenge_values(record: dict, organizations: dict[str, Organization | dict
         "criteria": criteria,
         "budget_min": budget_min,
         "budget_max": budget_max,
+        "prize_amount": prize_amount,
+        "prize_description": _text(record, "prize_description", limit=160) or None,
         "trl": trl,
     }
 
@@ -329,6 +332,8 @@ def import_data(data: Any) -> dict[str, int]:
         challenge.is_sealed = values["sealed"]
         challenge.budget_min = values["budget_min"]
         challenge.budget_max = values["budget_max"]
+        challenge.prize_amount = values["prize_amount"]
+        challenge.prize_description = values["prize_description"]
         challenge.trl = values["trl"]
         db.session.flush()
         if values["criteria"] is not None:

@@ -64,6 +64,8 @@ def export_data() -> dict:
             "status": challenge.status.value,
             "budget_min": challenge.budget_min,
             "budget_max": challenge.budget_max,
+            "prize_amount": challenge.prize_amount,
+            "prize_description": challenge.prize_description,
             "trl": challenge.trl,
             "eligible": [kind.value for kind in challenge.eligible_kinds],
             "consortium_required": challenge.consortium_required,

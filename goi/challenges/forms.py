@@ -138,6 +138,12 @@ class ChallengeForm(CriteriaMixin, Form):
     )
     budget_min = RupiahField(_l("From (Rp)"), validators=[Optional()])
     budget_max = RupiahField(_l("Up to (Rp)"), validators=[Optional()])
+    prize_amount = RupiahField(_l("Prize or award (Rp)"), validators=[Optional()])
+    prize_description = StringField(
+        _l("Prize or award, in words"),
+        validators=[Optional(), Length(max=160)],
+        description=_l("Optional, apart from the budget: for example “Pilot contract + Rp 50 juta”."),
+    )
     trl = IntegerField(
         _l("Technology readiness level (TRL)"),
         validators=[Optional(), NumberRange(min=1, max=9)],
@@ -233,6 +239,8 @@ class ChallengeForm(CriteriaMixin, Form):
         self.budget_kind.data = challenge.budget_kind.value
         self.budget_min.data = challenge.budget_min
         self.budget_max.data = challenge.budget_max
+        self.prize_amount.data = challenge.prize_amount
+        self.prize_description.data = challenge.prize_description or ""
         self.trl.data = challenge.trl
         self.eligible_kinds.data = [kind.value for kind in challenge.eligible_kinds]
         self.consortium_required.data = challenge.consortium_required
@@ -262,6 +270,8 @@ class ChallengeForm(CriteriaMixin, Form):
             "budget_kind": BudgetKind(self.budget_kind.data),
             "budget_min": self.budget_min.data,
             "budget_max": self.budget_max.data,
+            "prize_amount": self.prize_amount.data,
+            "prize_description": self.prize_description.data or "",
             "trl": self.trl.data,
             "eligible_kinds": [SolverKind(kind) for kind in self.eligible_kinds.data or []],
             "consortium_required": self.consortium_required.data,
@@ -336,4 +346,17 @@ class DocumentForm(Form):
         _l("Document"),
         validators=[FileRequired(_l("Choose a file."))],
         description=_l("PDF, Word, Excel, PowerPoint, OpenDocument, PNG or JPEG."),
+    )
+
+
+class CoverForm(Form):
+    cover = FileField(
+        _l("Cover image"),
+        validators=[FileRequired(_l("Choose a file."))],
+        description=_l("JPEG, PNG or WebP. Shown at the top of the challenge page and when its link is shared."),
+    )
+    alt = StringField(
+        _l("Description of the image"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("For people who cannot see it; the challenge's title when left empty."),
     )

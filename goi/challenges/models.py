@@ -81,6 +81,9 @@ class Challenge(db.Model):
     budget_kind: Mapped[BudgetKind] = mapped_column(string_enum(BudgetKind, "budget_kind"), default=BudgetKind.BUDGET)
     budget_min: Mapped[int | None] = mapped_column(BigInteger, index=True)
     budget_max: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    # A prize or award apart from the budget (a pilot contract, a sum for the winner); both optional.
+    prize_amount: Mapped[int | None] = mapped_column(BigInteger)
+    prize_description: Mapped[str | None] = mapped_column(String(160))
     trl: Mapped[int | None]
     allow_industry: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     allow_academia: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
@@ -103,6 +106,10 @@ class Challenge(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The cover image, an upload checked by content (JPEG, PNG or WebP) and served by challenges.cover.
+    cover_stored_name: Mapped[str | None] = mapped_column(String(64))
+    cover_file_type: Mapped[str | None] = mapped_column(String(8))
+    cover_alt: Mapped[str | None] = mapped_column(String(200))
 
     owner_org: Mapped[Organization] = relationship(foreign_keys=[owner_org_id])
     co_owners: Mapped[list["ChallengeCoOwner"]] = relationship(

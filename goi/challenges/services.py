@@ -120,6 +120,8 @@ def _validate_values(values: dict) -> None:
         raise DomainError(_("Amounts cannot be negative."), field="budget_min")
     if low is not None and high is not None and low > high:
         raise DomainError(_("The lowest amount is above the highest."), field="budget_min")
+    if values.get("prize_amount") is not None and values["prize_amount"] < 0:
+        raise DomainError(_("Amounts cannot be negative."), field="prize_amount")
     if values.get("trl") is not None and not 1 <= values["trl"] <= 9:
         raise DomainError(_("The TRL is between 1 and 9."), field="trl")
     if not values.get("eligible_kinds"):
@@ -146,6 +148,8 @@ def _apply_values(challenge: Challenge, values: dict) -> None:
     challenge.budget_kind = values.get("budget_kind") or challenge.budget_kind
     challenge.budget_min = values.get("budget_min")
     challenge.budget_max = values.get("budget_max")
+    challenge.prize_amount = values.get("prize_amount")
+    challenge.prize_description = (values.get("prize_description") or "").strip() or None
     challenge.trl = values.get("trl")
     kinds = set(values["eligible_kinds"])
     for kind in SolverKind:

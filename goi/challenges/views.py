@@ -16,6 +16,7 @@ from goi.challenges.following import is_following
 from goi.challenges.forms import (
     CancelForm,
     ChallengeForm,
+    CoverForm,
     DecideForm,
     DocumentForm,
     QuestionForm,
@@ -77,6 +78,7 @@ def render_show(challenge: Challenge, status: int = 200, **forms):
             my_questions=queries.questions_of(user, challenge),
             question_form=question_form,
             document_form=forms.get("document_form") or (DocumentForm() if can_manage else None),
+            cover_form=forms.get("cover_form") or (CoverForm() if can_manage else None),
             decide_form=DecideForm() if can_manage else None,
             following=is_following(user, challenge),
             remaining=remaining_time(challenge),

@@ -38,8 +38,11 @@ MIME_TYPES = {
     "odt": "application/vnd.oasis.opendocument.text",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
     "odp": "application/vnd.oasis.opendocument.presentation",
+    "webp": "image/webp",
 }
-DOCUMENT_TYPES = frozenset(MIME_TYPES)
+DOCUMENT_TYPES = frozenset(MIME_TYPES) - {"webp"}
+# Images a page shows (a challenge's cover).
+IMAGE_TYPES = frozenset({"jpg", "png", "webp"})
 
 
 class StoredFileColumns:
@@ -88,6 +91,8 @@ def detect_type(path: Path) -> str | None:
         return "png"
     if head.startswith(b"\xff\xd8\xff"):
         return "jpg"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
     if head.startswith(b"PK\x03\x04"):
         return _zip_type(path)
     return None
