@@ -2,7 +2,6 @@
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from goi.accounts import services as account_services
 from goi.accounts.models import User
@@ -11,8 +10,8 @@ from goi.core.policy import PUBLIC, route
 from goi.core.redirects import redirect_next
 from goi.core.security import is_from_this_site
 from goi.extensions import csrf, db
-from goi.orgs.models import Organization, OrgKind
 from goi.orgs.services import public_memberships_of
+from goi.site import home as home_queries
 from goi.site.locale import LOCALE_COOKIE
 
 bp = Blueprint("site", __name__)
@@ -20,13 +19,15 @@ bp = Blueprint("site", __name__)
 
 @route(bp, "/", PUBLIC)
 def home():
-    counts = dict(db.session.execute(select(Organization.kind, func.count()).group_by(Organization.kind)).all())
-    verified_governments = db.session.scalar(
-        select(func.count())
-        .select_from(Organization)
-        .where(Organization.kind == OrgKind.GOVERNMENT, Organization.verified_at.is_not(None))
-    )
-    return render_template("site/home.html", counts=counts, verified_governments=verified_governments)
+    # The public sections come from a kept fragment (site/_home_sections.html reads them); what needs the user is
+    # read only for a logged-in user, so that the anonymous page is the same for every visitor and kept whole.
+    needs = home_queries.needs_of(current_user) if current_user.is_authenticated else None
+    return render_template("site/home.html", needs=needs)
+
+
+@bp.record_once
+def _register_globals(state) -> None:
+    state.app.jinja_env.globals.update(home_sections=home_queries.home_sections)
 
 
 @route(bp, "/language", PUBLIC, methods=["POST"])
