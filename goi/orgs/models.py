@@ -3,8 +3,8 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, event, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from goi.accounts.models import User
 from goi.core import clock
@@ -96,6 +96,50 @@ class Membership(db.Model):
     @property
     def can_manage(self) -> bool:
         return self.role in (MemberRole.OWNER, MemberRole.ADMIN)
+
+
+class MembershipPeriod(db.Model):
+    """When a user was a member of an organization, kept after they leave: conflicts of interest look back two years.
+
+    Written by the session itself (below) whenever a membership is added or removed, however it is added.
+    """
+
+    __tablename__ = "membership_periods"
+    __table_args__ = (Index("ix_membership_periods_user_org", "user_id", "organization_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organization: Mapped[Organization] = relationship()
+    user: Mapped[User] = relationship()
+
+
+@event.listens_for(Session, "before_flush")
+def _record_membership_periods(session, _flush_context, _instances) -> None:
+    for membership in [obj for obj in session.new if isinstance(obj, Membership)]:
+        period = MembershipPeriod(joined_at=membership.created_at or clock.now())
+        if membership.organization is not None:
+            period.organization = membership.organization
+        else:
+            period.organization_id = membership.organization_id
+        if membership.user is not None:
+            period.user = membership.user
+        else:
+            period.user_id = membership.user_id
+        session.add(period)
+    for membership in [obj for obj in session.deleted if isinstance(obj, Membership)]:
+        session.execute(
+            update(MembershipPeriod)
+            .where(
+                MembershipPeriod.organization_id == membership.organization_id,
+                MembershipPeriod.user_id == membership.user_id,
+                MembershipPeriod.left_at.is_(None),
+            )
+            .values(left_at=clock.now())
+        )
 
 
 class Invitation(db.Model):
