@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template
 
 from goi.challenges.display import sector_label
 from goi.core import clock
+from goi.core.money import group_thousands
 from goi.core.policy import PUBLIC, route
 from goi.data import regions
 from goi.data.regions import Metro, Regency
@@ -14,6 +15,8 @@ from goi.orgs.models import Organization
 
 bp = Blueprint("metros", __name__)
 bp.add_app_template_global(queries.metro_for)
+# The table of sectors names the currency once, in its heading, so that its amounts fit a phone on one line.
+bp.add_app_template_filter(group_thousands, "thousands")
 
 # An area page shows its first challenges of each part; the challenge list shows them all (?metro=).
 CHALLENGES_SHOWN = 10
