@@ -22,7 +22,7 @@ from goi.extensions import db
 from goi.orgs.models import Organization, OrgKind
 
 # The challenge list's public condition, written as it writes it (an index of status serves both).
-PUBLIC = Challenge.status != ChallengeStatus.DRAFT
+IS_PUBLIC = Challenge.status != ChallengeStatus.DRAFT
 
 
 @cache
@@ -60,7 +60,7 @@ def counts_by_area(now: datetime) -> dict[str, AreaCounts]:
         counts[members[regency_code].code].governments += number
     challenges = (
         select(Challenge.metro_code, Challenge.regency_code, func.count(), _count_of(is_open(now)))
-        .where(PUBLIC, or_(Challenge.metro_code.is_not(None), Challenge.regency_code.in_(list(members))))
+        .where(IS_PUBLIC, or_(Challenge.metro_code.is_not(None), Challenge.regency_code.in_(list(members))))
         .group_by(Challenge.metro_code, Challenge.regency_code)
     )
     for metro_code, regency_code, number, open_number in db.session.execute(challenges):
@@ -133,7 +133,7 @@ def figures_by_sector(metro: Metro, now: datetime) -> list[SectorFigures]:
     count = func.count()
     rows = db.session.execute(
         select(Challenge.sector, count, _count_of(opened), func.sum(offered), _count_of(joint_condition(metro)))
-        .where(PUBLIC, metro_condition(metro.code))
+        .where(IS_PUBLIC, metro_condition(metro.code))
         .group_by(Challenge.sector)
         .order_by(count.desc(), Challenge.sector)
     )
@@ -147,7 +147,7 @@ def counts_by_member(metro: Metro, now: datetime) -> dict[str, tuple[int, int]]:
     """Each member regency or city's public and open challenges, in one grouped statement."""
     rows = db.session.execute(
         select(Challenge.regency_code, func.count(), _count_of(is_open(now)))
-        .where(PUBLIC, Challenge.regency_code.in_(metro.member_codes))
+        .where(IS_PUBLIC, Challenge.regency_code.in_(metro.member_codes))
         .group_by(Challenge.regency_code)
     )
     return {regency_code: (number, int(open_number or 0)) for regency_code, number, open_number in rows}
@@ -164,7 +164,7 @@ def area_challenges(metro: Metro, joint: bool, total: int, now: datetime, limit:
     query = (
         select(Challenge)
         .options(joinedload(Challenge.owner_org))
-        .where(PUBLIC, metro_condition(metro.code), part if joint else not_(part))
+        .where(IS_PUBLIC, metro_condition(metro.code), part if joint else not_(part))
         # Within each part the CASE is all NULL or all set, so where each database puts NULLs does not matter.
         .order_by(opened.desc(), case((opened, Challenge.closes_at)), Challenge.closes_at.desc(), Challenge.id)
     )
