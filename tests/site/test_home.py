@@ -19,7 +19,7 @@ from goi.reviews import services as review_services
 from goi.reviews.models import AwardLabel
 from goi.reviews.services import EntryChoice
 from tests import factories
-from tests.conftest import count_statements, log_in
+from tests.conftest import count_statements, log_in, statements_of
 from tests.orgs import fresh_client
 from tests.proposals.conftest import make_proposal
 
@@ -305,6 +305,21 @@ def test_a_follower_sees_deadlines_of_the_next_fourteen_days(client, db, world, 
     assert _titles(needs) == ["Tutup Minggu Ini"]
     assert f'href="/challenges/{soon.slug}"' in needs
     assert "5 days left" in needs or "4 days left" in needs
+
+
+def test_a_user_reads_the_kept_public_sections_and_sees_a_change_at_once(app, client, db, world, make_challenge):
+    app.config["PAGE_CACHE"] = True
+    make_challenge(title="Tantangan Pertama")
+    log_in(client, world["users"]["user"])
+
+    statements = statements_of(client, "/")  # after a first GET that keeps the fragment
+    assert not any(
+        "result_entries" in statement or "GROUP BY organizations.kind" in statement for statement in statements
+    )
+    assert _row_titles(_section(_page(client), "closing-soon")) == ["Tantangan Pertama"]
+
+    make_challenge(title="Tantangan Kedua", closes_at=_days(2))
+    assert _row_titles(_section(_page(client), "closing-soon")) == ["Tantangan Kedua", "Tantangan Pertama"]
 
 
 # --- statements ---------------------------------------------------------------------------------------------------
