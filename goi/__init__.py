@@ -104,8 +104,9 @@ def register_blueprints(app: Flask) -> None:
 
     # Likewise the proposals blueprint: its views module, and these add their routes to it.
     from goi.proposals import attachment_views, team_views  # noqa: F401
+    from goi.proposals.counts import proposal_counts
     from goi.proposals.views import bp as proposals_bp
-    from goi.reviews.services import is_in_published_results
+    from goi.reviews.services import is_in_published_results, published_results
     from goi.reviews.views import bp as reviews_bp
     from goi.search.service import challenge_ids_for_viewer
     from goi.search.views import bp as search_bp
@@ -114,6 +115,10 @@ def register_blueprints(app: Flask) -> None:
     app.extensions["challenge_keyword_matcher"] = challenge_ids_for_viewer
     # proposals.permissions.is_published_in_results asks the review domain, which builds on proposals.
     app.extensions["published_in_results"] = is_in_published_results
+    # The owners' dashboard (challenges.dashboard) counts proposals and finds published results, held by the domains
+    # above challenges.
+    app.extensions["proposal_counts"] = proposal_counts
+    app.extensions["published_results"] = published_results
     if app.config["ENV_NAME"] == "development":
         # Development only: the address does not exist in any other profile.
         from goi.site.dev_outbox import bp as dev_bp

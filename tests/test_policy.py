@@ -346,6 +346,7 @@ CASES = [
     # challenges (sample: the published challenge of pemkot-palembang)
     Case("challenges.index", "GET", EVERYONE),
     Case("challenges.mine", "GET", SIGNED_IN),
+    Case("challenges.mine_csv", "GET", SIGNED_IN),
     Case("challenges.show", "GET", EVERYONE, lambda s: {"slug": s["challenge_slug"]}),
     Case("challenges.create", "GET", PALEMBANG_MANAGERS, lambda s: {"slug": "pemkot-palembang"}),
     Case("challenges.create", "GET", NOBODY_SIGNED_IN, lambda s: {"slug": "pemkot-makassar"}, label="unverified"),

@@ -149,22 +149,28 @@ def _owned_or_co_owned(organization_ids: frozenset[int], *columns):
 _WITH_OWNER = select(Challenge).options(joinedload(Challenge.owner_org))
 
 
-def managed_challenges_page(organization_ids: set[int], total: int, per_page: int) -> Page:
-    """A page (?page=) of the challenges of the organizations a user manages, the latest first; total is their
-    number (from status_counts)."""
+def managed_challenges_page(
+    organization_ids: set[int], total: int, per_page: int, status: ChallengeStatus | None = None
+) -> Page:
+    """A page (?page=) of the ids of the challenges of the organizations a user manages (in one state, or all), the
+    latest first; total is their number (from status_counts). The owner dashboard reads the page's rows with their
+    counts itself (goi.challenges.dashboard)."""
     return paginate(
         _WITH_OWNER,
         per_page=per_page,
         key=Challenge.id,
         total=total,
-        ordered_keys=_managed_keys(frozenset(organization_ids)),
+        ordered_keys=managed_ids(frozenset(organization_ids), status),
     )
 
 
 @lru_cache(maxsize=1024)
-def _managed_keys(organization_ids: frozenset[int]) -> Select:
-    rows = _owned_or_co_owned(organization_ids, Challenge.id, Challenge.created_at)
-    return select(rows.c.id).order_by(rows.c.created_at.desc(), rows.c.id.desc())
+def managed_ids(organization_ids: frozenset[int], status: ChallengeStatus | None = None) -> Select:
+    """The ids of the challenges these organizations own or co-own (in one state, or all), the latest first: from the
+    index of (owner, status, created_at) alone."""
+    rows = _owned_or_co_owned(organization_ids, Challenge.id, Challenge.created_at, Challenge.status)
+    keys = select(rows.c.id).order_by(rows.c.created_at.desc(), rows.c.id.desc())
+    return keys if status is None else keys.where(rows.c.status == status)
 
 
 def organization_challenges_page(organization: Organization, include_drafts: bool, per_page: int) -> Page:

@@ -5,11 +5,11 @@ document_views and following_views add their routes to `bp`, and goi.register_bl
 it registers the blueprint.
 """
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from goi.challenges import display, lifecycle, queries, services
+from goi.challenges import dashboard, display, lifecycle, queries, services
 from goi.challenges.browse_form import BROWSE_STATUSES, BrowseForm
 from goi.challenges.display import remaining_time
 from goi.challenges.following import is_following
@@ -117,15 +117,43 @@ def index():
     )
 
 
+def _chosen_status() -> ChallengeStatus | None:
+    """The dashboard's ?status= filter; 404 for a state that does not exist."""
+    try:
+        return dashboard.chosen_status(request.args.get("status"))
+    except ValueError:
+        abort(404)
+
+
 @route(bp, "/account/challenges", AUTHENTICATED)
 def mine():
+    """The owner dashboard: the challenges of the organizations the user manages, filtered by state."""
+    status = _chosen_status()
     organization_ids = managed_organization_ids(current_user)
-    page = counts = None
-    if organization_ids:
-        counts = queries.status_counts(organization_ids)
-        # The counts per state add up to the list's length: no second count.
-        page = queries.managed_challenges_page(organization_ids, total=sum(counts.values()), per_page=30)
-    return render_template("challenges/mine.html", page=page, counts=counts)
+    if not organization_ids:
+        return render_template("challenges/mine.html", unverified=dashboard.unverified_governments(current_user))
+    # The counts per state give the chips and the list's length: no second count.
+    counts = queries.status_counts(organization_ids)
+    page, rows = dashboard.dashboard_page(organization_ids, status, counts)
+    return render_template(
+        "challenges/mine.html",
+        page=page,
+        rows=rows,
+        status=status,
+        chips=dashboard.status_chips(counts, status),
+        organizations=dashboard.new_challenge_organizations(organization_ids),
+    )
+
+
+@route(bp, "/account/challenges.csv", AUTHENTICATED)
+def mine_csv():
+    """The owner dashboard's challenges (the same filter) as CSV, to download."""
+    status = _chosen_status()
+    organization_ids = managed_organization_ids(current_user)
+    rows = dashboard.export_rows(organization_ids, status) if organization_ids else []
+    response = Response(dashboard.csv_text(rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{dashboard.csv_filename(status)}"'
+    return response
 
 
 @route(bp, "/challenges/<slug>", PUBLIC)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Subquery, select
 from sqlalchemy.orm import object_session, selectinload
 
 from goi.accounts.models import User
@@ -76,6 +76,13 @@ def public_entries(result: ChallengeResult) -> list[PublicEntry]:
 
 def is_published(challenge: Challenge) -> bool:
     return db.session.scalar(select(ChallengeResult.id).where(ChallengeResult.challenge_id == challenge.id)) is not None
+
+
+def published_results(challenge_ids) -> Subquery:
+    """The challenges of challenge_ids (an expanding bind parameter or a select of ids) whose results are published:
+    the owners' dashboard joins it (app.extensions["published_results"]) to offer "publish the results" only where
+    they are not."""
+    return select(ChallengeResult.challenge_id).where(ChallengeResult.challenge_id.in_(challenge_ids)).subquery()
 
 
 def is_in_published_results(proposal: Proposal) -> bool:
