@@ -116,7 +116,7 @@ def can_answer_question(user, question: Question) -> bool:
     return can_manage_challenge(user, question.challenge)
 
 
-def _challenge_rule(name: str, check) -> Rule:
+def challenge_rule(name: str, check) -> Rule:
     def allowed(user, args: dict) -> bool:
         challenge = challenge_by_slug(args.get("slug", ""))
         # A missing challenge and one the user may not see (another's draft) answer the same 404, here for every
@@ -128,4 +128,4 @@ def _challenge_rule(name: str, check) -> Rule:
     return Rule(name, allowed)
 
 
-CHALLENGE_MANAGER = _challenge_rule("challenge owner (admin of a verified owner organization)", can_manage_challenge)
+CHALLENGE_MANAGER = challenge_rule("challenge owner (admin of a verified owner organization)", can_manage_challenge)
