@@ -22,6 +22,7 @@ from tests.challenges import make_challenge
 from tests.factories import add_member, make_org, make_user
 
 EMAIL, NAME = "rina.pemkot@example.id", "Rina Oktaviani"
+CITIZEN_EMAIL, CITIZEN_NAME = "yudi.warga@example.id", "Yudi Pratama"
 OPEN_TITLE = "Pengelolaan sampah plastik di sepanjang Sungai Musi"
 
 # Wider than the window: something scrolls sideways.
@@ -31,6 +32,7 @@ _OVERFLOW = "() => document.documentElement.scrollWidth - document.documentEleme
 def _setup(live_server) -> None:
     with live_server.app.app_context():
         owner = make_user(email=EMAIL, name=NAME)
+        make_user(email=CITIZEN_EMAIL, name=CITIZEN_NAME)
         city = make_org(
             OrgKind.GOVERNMENT,
             owner=owner,
@@ -151,3 +153,20 @@ def test_owner_dashboard_in_both_languages_and_widths(
             finally:
                 context.close()
     assert not console.errors, console.errors
+
+
+def test_someone_who_owns_no_challenges_is_told_what_to_do(
+    live_server, browser, console, accessibility, log_in, shoot_series
+):
+    _setup(live_server)
+    context, page = _page_in(browser, live_server, "id", 390, console, accessibility)
+    try:
+        log_in(page, CITIZEN_EMAIL, CITIZEN_NAME)
+        page.goto(live_server.url + "/account/challenges")
+        expect(page.locator(".empty-state")).to_be_visible()
+        expect(page.locator('.empty-state a[href="/orgs/new"]')).to_be_visible()
+        expect(page.locator(".dashboard-row")).to_have_count(0)
+        assert page.evaluate(_OVERFLOW) <= 0
+        shoot_series("owner-none")(page, "id-390")
+    finally:
+        context.close()
