@@ -5,7 +5,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from goi.challenges import following
 from goi.challenges import lifecycle as challenge_lifecycle
@@ -268,13 +267,16 @@ def test_the_dashboard_issues_as_many_statements_for_12_of_each_as_for_2(client,
     assert client.get(URL + "?page=4").status_code == 404
 
 
-def test_drafts_a_partner_cannot_submit_do_not_wait_for_them(client, db, make_challenge, world):
+def test_only_the_drafts_the_user_leads_wait_for_them(client, db, make_challenge, world):
     from tests.proposals.conftest import accepted_partner
 
     user = world["users"]["user"]
-    proposal = make_proposal(db, make_challenge(), world["users"]["org_admin"], world["industry"])
-    accepted_partner(db, proposal, user)
+    challenge = make_challenge()
+    as_partner = make_proposal(db, challenge, world["users"]["org_admin"], world["industry"], title="Draf Mitra")
+    accepted_partner(db, as_partner, user)
+    as_lead = make_proposal(db, challenge, user, title="Draf Sendiri")
     log_in(client, user)
     html = _page(client)
-    assert _rows(html) == [proposal.id] and "data-draft-id" not in html
-    assert db.session.scalar(select(TeamMember.id).where(TeamMember.user_id == user.id)) is not None
+    assert sorted(_rows(html)) == sorted([as_partner.id, as_lead.id])
+    # A partner cannot submit: only the lead's draft waits for them.
+    assert re.findall(r'data-draft-id="(\d+)"', html) == [str(as_lead.id)]
