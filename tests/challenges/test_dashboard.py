@@ -343,3 +343,25 @@ def test_csv_of_someone_who_manages_nothing_is_a_header(client, login_as, scene)
     login_as("user")
     _response, rows = _csv(client)
     assert len(rows) == 1 and rows[0][0] == "Referensi"
+
+
+def test_each_state_tells_only_what_is_true_in_it(client, login_as, palembang, world):
+    people = _people(2)
+    later = make_challenge(palembang, ChallengeStatus.PUBLISHED, slug="nanti", opens_at=NOW + timedelta(days=3))
+    open_unsealed = make_challenge(palembang, ChallengeStatus.PUBLISHED, slug="terbuka-umum", is_sealed=False)
+    _proposal(open_unsealed, people[0], ProposalStatus.SUBMITTED)
+    cancelled = make_challenge(palembang, ChallengeStatus.CANCELLED, slug="batal", cancel_reason="Anggaran")
+    _proposal(cancelled, people[1], ProposalStatus.SUBMITTED)
+    db.session.commit()
+    login_as("gov_admin")
+    client.set_cookie("goi_lang", "en")
+    html = client.get("/account/challenges").get_data(as_text=True)
+    # Published but not open yet: when it opens, not a time left.
+    assert "Opens 4 Nov 2026, 07:00 WIB" in _row(html, later.slug)
+    # Not sealed: the owners see the submitted proposals before the deadline, and the count links to them.
+    unsealed = _row(html, open_unsealed.slug)
+    assert "sealed" not in unsealed and f'href="/challenges/{open_unsealed.slug}/proposals">1</a>' in unsealed
+    # Cancelled before its deadline: no deadline ahead, nothing sealed, no link to proposals still sealed.
+    row = _row(html, cancelled.slug)
+    assert "<dd>—" in row and "sealed" not in row and "/proposals" not in row
+    assert "Nothing to do now" in row
