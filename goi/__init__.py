@@ -87,6 +87,7 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
 def register_blueprints(app: Flask) -> None:
     from goi.accounts.views import bp as accounts_bp
     from goi.admin.views import bp as admin_bp
+    from goi.alerts.views import bp as alerts_bp
     from goi.api.views import bp as api_bp
 
     # The challenges blueprint's routes are in its views module and in these: importing them adds their routes to it.
@@ -134,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
         proposals_bp,
         reviews_bp,
         notify_bp,
+        alerts_bp,
         search_bp,
         api_bp,
     ):

@@ -1,6 +1,7 @@
 """Every model module, imported so that the metadata (and Alembic) sees all tables."""
 
 from goi.accounts import models as accounts_models  # noqa: F401
+from goi.alerts import models as alerts_models  # noqa: F401
 from goi.challenges import models as challenges_models  # noqa: F401
 from goi.core import audit, mail  # noqa: F401
 from goi.notify import models as notify_models  # noqa: F401

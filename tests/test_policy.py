@@ -14,6 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import url_for
 
+from goi.alerts.criteria import Criteria
+from goi.alerts.services import save_search
 from goi.challenges import lifecycle as challenge_lifecycle
 from goi.challenges import services as challenge_services
 from goi.challenges.models import ChallengeOutcome, ChallengeStatus, SolverKind
@@ -188,6 +190,17 @@ PROPOSAL_LEAD_ROW = expect(
     user=HIDDEN,
     org_member=ALLOW,
     org_admin=DENY,
+    gov_admin_unverified=HIDDEN,
+    gov_admin=HIDDEN,
+    platform_admin=HIDDEN,
+)
+
+# Another user's saved search is told 404 to everybody, as a missing one (its owner is tested in test_alerts).
+SOMEONE_ELSES = expect(
+    anonymous=LOGIN,
+    user=HIDDEN,
+    org_member=HIDDEN,
+    org_admin=HIDDEN,
     gov_admin_unverified=HIDDEN,
     gov_admin=HIDDEN,
     platform_admin=HIDDEN,
@@ -463,6 +476,19 @@ CASES = [
     Case("notify.mark_all_read", "POST", SIGNED_IN),
     Case("notify.settings", "GET", SIGNED_IN),
     Case("notify.settings", "POST", SIGNED_IN),
+    # saved searches (sample: one of a user outside the roles)
+    Case("alerts.index", "GET", SIGNED_IN),
+    Case("alerts.save", "POST", SIGNED_IN, data=lambda s: {"q": "banjir", "sector": "water"}),
+    Case(
+        "alerts.rename",
+        "POST",
+        SOMEONE_ELSES,
+        lambda s: {"search_id": s["saved_search_id"]},
+        lambda s: {"name": "Baru"},
+    ),
+    Case("alerts.delete", "POST", SOMEONE_ELSES, lambda s: {"search_id": s["saved_search_id"]}),
+    Case("alerts.unsubscribe", "GET", EVERYONE, lambda s: {"token": "junk-token"}),
+    Case("alerts.unsubscribe", "POST", EVERYONE, lambda s: {"token": "junk-token"}),
     # admin
     Case("admin.dashboard", "GET", PLATFORM_ADMINS),
     Case("admin.verifications", "GET", PLATFORM_ADMINS),
@@ -582,6 +608,7 @@ def samples(app, db, world):
         accepted_at=clock.now(),
     )
     proposal.members.append(partner)
+    saved_search = save_search(target, Criteria(keywords="banjir"), "Banjir")
     _, invitation_token = _invitation(db, industry, users["org_admin"], "warga@example.id")
     revocable, _ = _invitation(db, industry, users["org_admin"], "invitee@example.id")
     db.session.commit()
@@ -600,6 +627,7 @@ def samples(app, db, world):
         "decided_slug": decided.slug,
         "proposal_id": proposal.id,
         "partner_id": partner.id,
+        "saved_search_id": saved_search.id,
     }
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from goi.accounts.models import User
+from goi.alerts.matching import notify_saved_searches
 from goi.challenges import signals as challenge_signals
 from goi.challenges.models import Challenge, ChallengeStatus, Follow, Question
 from goi.challenges.permissions import owner_organization_ids
@@ -59,6 +60,8 @@ def _challenge_link(challenge: Challenge) -> str:
 def on_status_changed(challenge: Challenge, old_status, new_status, actor) -> None:
     kind = "challenge_closed" if new_status == ChallengeStatus.CLOSED else "challenge_status"
     if new_status == ChallengeStatus.PUBLISHED:
+        # A new challenge: the owners of the saved searches it matches are told, each once.
+        notify_saved_searches(challenge, actor)
         return
     recipients = interested_user_ids(challenge)
     if actor is not None:

@@ -31,5 +31,6 @@ KINDS = {
         Kind("challenge_status", _l("Other changes of a challenge's state"), Channel.IN_APP),
         Kind("results_published", _l("Results of challenges you follow or answer"), Channel.BOTH),
         Kind("proposal_outcome", _l("The outcome of your team's proposals"), Channel.BOTH),
+        Kind("saved_search_match", _l("New challenges that match your saved searches"), Channel.BOTH),
     )
 }

@@ -4,6 +4,7 @@
     search(user, text, types=(), filters={}, sort="relevance", page=1, per_page=20) -> SearchResults
     run_query(backend, SearchQuery) -> SearchResults          (the same query path on a given backend)
     challenge_ids_matching(text, principals) -> list[int]      (ranked, for the challenge list's keyword filter)
+    keyword_texts_matching(challenge_id, texts) -> set[str]     (the texts whose keyword filter lists a challenge)
     apply_pending() -> int      rows of the outbox applied to the index (0 when another writer holds it)
     rebuild() -> int            documents written by a rebuild from the database
     check() -> list[str]        differences between the index and the database (empty when they agree)
@@ -117,6 +118,14 @@ def challenge_ids_matching(text: str, principals: tuple[str, ...] = ("public",))
     # Ranked in one pass without snippets or facets (page by page with hits took 1.5 s for 5,000 matching
     # challenges in a 100,000-document index); as many as the search pages could ever show.
     return backend().ranked_ids(query, limit=MAX_PER_PAGE * MAX_PAGE)
+
+
+def keyword_texts_matching(challenge_id: int, texts) -> set[str]:
+    """The texts among texts whose keyword filter would list the public challenge challenge_id, read from the
+    session, so before the index holds the transaction's change (the alerts of saved searches; see matching)."""
+    from goi.search.matching import keyword_texts_matching as matching
+
+    return matching(db.session, backend(), challenge_id, texts)
 
 
 def apply_pending() -> int:

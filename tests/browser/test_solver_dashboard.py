@@ -18,16 +18,18 @@ from goi.proposals import services
 from goi.proposals import team as teams
 from goi.proposals.models import Proposal
 from goi.proposals.permissions import proposal_is_open
+from tests.factories import make_user
 
 SOLVER = ("budi@airnusantara.demo.goi.id", "Budi Santoso")
+NEWCOMER = ("nadia.putri@example.id", "Nadia Putri")  # registered today: no proposal, follows nothing
 INVITER = "siti@unsri.demo.goi.id"  # leads a draft on the Musi challenge, on which Budi's company proposes too
 COMPANY = "pt-air-nusantara-teknologi"
 DRAFT_TITLE = "Pemantauan kebocoran pipa PDAM berbasis akustik"
 
 
 def _world(live_server) -> tuple[int, str, int]:
-    """The demo, plus a draft of Budi's company, an invitation of Budi to Siti's team and Budi's follows; returns the
-    id of Siti's proposal, its title and how many followed challenges the dashboard lists."""
+    """The demo, plus a draft of Budi's company, an invitation of Budi to Siti's team, Budi's follows and a newcomer;
+    returns the id of Siti's proposal, its title and how many followed challenges the dashboard lists."""
     with live_server.app.app_context():
         load_demo_data()
         budi = db.session.scalar(select(User).where(User.email == SOLVER[0]))
@@ -55,6 +57,7 @@ def _world(live_server) -> tuple[int, str, int]:
         teams.invite_partner(siti, invited_to, budi.email, "Pemasangan sensor di lapangan", None)
         for challenge in open_challenges:
             following.follow(budi, challenge)
+        make_user(email=NEWCOMER[0], name=NEWCOMER[1])
         db.session.commit()
         return invited_to.id, invited_to.title, min(5, len(open_challenges))
 
@@ -139,6 +142,16 @@ def test_a_solver_answers_an_invitation_filters_proposals_and_prints_a_receipt(
     _check_printed(page)
     shoot(page, "receipt-print-en-390")
     page.emulate_media(media="screen")
+
+    # A newcomer is told what to do, and led to the challenges.
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": "goi_lang", "value": "id", "url": live_server.url}])
+    log_in(page, *NEWCOMER)
+    page.goto(live_server.url + "/account/proposals")
+    expect(main.locator(".empty-state")).to_contain_text("Anda belum memiliki proposal")
+    expect(main.locator(".empty-state a")).to_have_attribute("href", "/challenges")
+    _no_sideways_scroll(page, 390)
+    shoot(page, "empty-id-390")
     assert console.csp_violations() == []
     assert console.errors == []
 

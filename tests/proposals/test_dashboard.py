@@ -209,17 +209,26 @@ def test_the_followed_open_challenges_closing_soonest_are_listed(client, db, mak
     assert "All followed challenges" in html and "2 days left" in html
 
 
-def test_a_new_user_is_told_what_to_do(client, db, world):
+def test_a_new_user_is_told_what_to_do_first(client, db, world, make_challenge):
     newcomer = factories.make_user(email="baru@example.id", name="Pengguna Baru")
     db.session.commit()
     log_in(client, newcomer)
     html = _page(client)
-    assert "You have no proposals yet. Find an open challenge and start one." in html
-    assert 'href="/challenges"' in html and "Nothing waits for you" in html
-    assert "data-proposal-id" not in html and 'data-group="all"' not in html
+    empty = html.index("You have no proposals yet. Find an open challenge and start one.")
+    assert empty < html.index('id="followed-heading"') and 'href="/challenges"' in html[empty:]
+    # Nothing to act on and nothing to filter: neither section is shown empty.
+    assert "needs-action-heading" not in html and "proposals-heading" not in html
     client.set_cookie("goi_lang", "id")
+    assert "Anda belum memiliki proposal." in _page(client)
+
+    # Invited before proposing: the invitation comes first, and the proposals say there are none yet.
+    lead = world["users"]["org_admin"]
+    proposal = make_proposal(db, make_challenge(), lead, world["industry"])
+    teams.invite_partner(lead, proposal, newcomer.email, "", None)
+    db.session.commit()
+    client.set_cookie("goi_lang", "en")
     html = _page(client)
-    assert "You have no proposals yet" not in html and "Nothing waits for you" not in html
+    assert html.index("data-invitation-id") < html.index("You have no proposals yet.") and "empty-state" not in html
 
 
 def _add_of_each_kind(db, make_challenge, world, user, lead, count: int, start: int) -> None:

@@ -1,0 +1,1 @@
+"""Alerts: a user's saved searches of the challenge list, and a notice of each new challenge that matches one."""
