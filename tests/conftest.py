@@ -141,6 +141,10 @@ ROLES = (
     "gov_admin_unverified",
     "gov_admin",
     "platform_admin",
+    # Plain users elsewhere; tests/test_policy.py puts them on the review panel of its sample challenge.
+    "reviewer",
+    "conflicted_reviewer",
+    "chair",
 )
 
 
@@ -163,6 +167,9 @@ def world(db):
     )
     plain = factories.make_user(email="warga@example.id", name="Warga Biasa")
     platform_admin = factories.make_user(email="root@goi.id", name="Admin Platform", is_platform_admin=True)
+    reviewer = factories.make_user(email="reviewer@example.id", name="Penilai Satu")
+    conflicted_reviewer = factories.make_user(email="conflicted@example.id", name="Penilai Berkonflik")
+    chair = factories.make_user(email="chair@example.id", name="Ketua Panel")
     db.session.commit()
     return {
         "users": {
@@ -172,6 +179,9 @@ def world(db):
             "gov_admin_unverified": gov_unverified_admin,
             "gov_admin": gov_admin,
             "platform_admin": platform_admin,
+            "reviewer": reviewer,
+            "conflicted_reviewer": conflicted_reviewer,
+            "chair": chair,
             "org_owner": owner,
         },
         "industry": industry,

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import url_for
+from sqlalchemy import select
 
 from goi.alerts.criteria import Criteria
 from goi.alerts.services import save_search
@@ -24,7 +25,8 @@ from goi.core.policy import POLICY, Rule
 from goi.core.storage import upload_root
 from goi.orgs.models import Invitation, MemberRole, Membership, OrgKind, VerificationRequest, VerificationStatus
 from goi.proposals import services as proposal_services
-from goi.proposals.models import TeamMember, TeamMemberStatus, TeamRole
+from goi.proposals.models import Proposal, TeamMember, TeamMemberStatus, TeamRole
+from goi.reviews.models import Conflict, ConflictKind, ConflictSource, PanelMember, PanelRole, PanelStatus
 from tests import factories
 from tests.conftest import ROLES, session_csrf_token
 from tests.orgs import fresh_client
@@ -45,8 +47,15 @@ def expect(
     gov_admin_unverified: str,
     gov_admin: str,
     platform_admin: str,
+    reviewer: str | None = None,
+    conflicted_reviewer: str | None = None,
+    chair: str | None = None,
 ) -> dict[str, str]:
-    """One row of the table: the outcome for every role, each given explicitly."""
+    """One row of the table: the outcome for every role, each given explicitly.
+
+    The panel's roles (accepted reviewers of the sample challenge, one with a conflict, and its chair) are plain users
+    outside the review: a row that does not name them gives them the outcome of "user".
+    """
     return {
         "anonymous": anonymous,
         "user": user,
@@ -55,6 +64,9 @@ def expect(
         "gov_admin_unverified": gov_admin_unverified,
         "gov_admin": gov_admin,
         "platform_admin": platform_admin,
+        "reviewer": user if reviewer is None else reviewer,
+        "conflicted_reviewer": user if conflicted_reviewer is None else conflicted_reviewer,
+        "chair": user if chair is None else chair,
     }
 
 
@@ -133,6 +145,32 @@ PALEMBANG_DRAFT = expect(
     gov_admin_unverified=HIDDEN,
     gov_admin=ALLOW,
     platform_admin=HIDDEN,
+)
+# The review of the published challenge: run by its owner (gov_admin) and the panel's chair; the reviewers (one with a
+# conflict with the sample proposal) are on its panel.
+REVIEW_MANAGERS = expect(
+    anonymous=LOGIN,
+    user=DENY,
+    org_member=DENY,
+    org_admin=DENY,
+    gov_admin_unverified=DENY,
+    gov_admin=ALLOW,
+    platform_admin=DENY,
+    reviewer=DENY,
+    conflicted_reviewer=DENY,
+    chair=ALLOW,
+)
+PANEL = expect(
+    anonymous=LOGIN,
+    user=DENY,
+    org_member=DENY,
+    org_admin=DENY,
+    gov_admin_unverified=DENY,
+    gov_admin=ALLOW,
+    platform_admin=DENY,
+    reviewer=ALLOW,
+    conflicted_reviewer=ALLOW,
+    chair=ALLOW,
 )
 # A verified organization cannot ask again: even its owner is refused the POST.
 NOBODY_SIGNED_IN = expect(
@@ -572,6 +610,52 @@ def _challenge(db, world, publish: bool, title: str):
     return challenge
 
 
+def _panel(db, world, challenge) -> PanelMember:
+    """The panel roles on challenge (accepted), a conflict of conflicted_reviewer with each of its proposals, and one
+    invitation still unanswered, which is returned."""
+    users = world["users"]
+    owner = users["gov_admin"]
+    for role, panel_role in (
+        ("reviewer", PanelRole.REVIEWER),
+        ("conflicted_reviewer", PanelRole.REVIEWER),
+        ("chair", PanelRole.CHAIR),
+    ):
+        db.session.add(
+            PanelMember(
+                challenge_id=challenge.id,
+                email=users[role].email,
+                user_id=users[role].id,
+                role=panel_role,
+                status=PanelStatus.ACCEPTED,
+                invited_by_id=owner.id,
+                responded_at=clock.now(),
+            )
+        )
+    for proposal_id in db.session.scalars(select(Proposal.id).where(Proposal.challenge_id == challenge.id)):
+        db.session.add(
+            Conflict(
+                challenge_id=challenge.id,
+                proposal_id=proposal_id,
+                user_id=users["conflicted_reviewer"].id,
+                source=ConflictSource.SET,
+                kind=ConflictKind.EMPLOYMENT,
+                reason="Bekerja di organisasi tim.",
+                created_by_id=owner.id,
+            )
+        )
+    invited = PanelMember(
+        challenge_id=challenge.id,
+        email="diundang@example.id",
+        role=PanelRole.REVIEWER,
+        status=PanelStatus.INVITED,
+        token_hash=hashlib.sha256(b"panel-invitation-token").hexdigest(),
+        invited_by_id=owner.id,
+    )
+    db.session.add(invited)
+    db.session.flush()
+    return invited
+
+
 @pytest.fixture
 def client(app):
     """A client that starts each request with an empty flask.g, as a real server does."""
@@ -608,6 +692,7 @@ def samples(app, db, world):
         accepted_at=clock.now(),
     )
     proposal.members.append(partner)
+    invited_member = _panel(db, world, challenge)
     saved_search = save_search(target, Criteria(keywords="banjir"), "Banjir")
     _, invitation_token = _invitation(db, industry, users["org_admin"], "warga@example.id")
     revocable, _ = _invitation(db, industry, users["org_admin"], "invitee@example.id")
@@ -627,6 +712,8 @@ def samples(app, db, world):
         "decided_slug": decided.slug,
         "proposal_id": proposal.id,
         "partner_id": partner.id,
+        "invited_member_id": invited_member.id,
+        "panel_invitation_token": "panel-invitation-token",
         "saved_search_id": saved_search.id,
     }
 
