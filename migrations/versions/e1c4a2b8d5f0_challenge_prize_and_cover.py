@@ -8,7 +8,6 @@ Create Date: 2026-12-03 07:10:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'e1c4a2b8d5f0'
 down_revision = 'd569102d37ea'
