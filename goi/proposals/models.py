@@ -116,7 +116,11 @@ class TeamMember(db.Model):
     """The lead or a partner of a proposal's team (consortium); partners accept an emailed invitation."""
 
     __tablename__ = "team_members"
-    __table_args__ = (UniqueConstraint("proposal_id", "email", name="uq_team_members_proposal_email"),)
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "email", name="uq_team_members_proposal_email"),
+        # The invitations waiting for an address, which the invitee's dashboard reads on every visit.
+        Index("ix_team_members_email_status", "email", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
