@@ -110,7 +110,7 @@ def timeline_steps(challenge: Challenge) -> list[TimelineStep]:
 @dataclass(slots=True, frozen=True)
 class TimelinePhase:
     """A phase of a challenge as its page draws it: the call for proposals, the review, the decision, or the
-    cancellation; done, current or upcoming, with the dated steps it spans."""
+    cancellation; done, stopped (by a cancellation), current or upcoming, with the dated steps it spans."""
 
     name: str
     label: str
@@ -132,8 +132,8 @@ CURRENT_PHASES = {
 def timeline_phases(challenge: Challenge) -> list[TimelinePhase]:
     """The timeline as phases (the steps of timeline_steps grouped): the call for proposals (opening to deadline),
     the review (deadline to its end) and the decision, those before the current one done, those after it upcoming.
-    A cancelled challenge shows the phases it reached, then its cancellation as the current phase, holding the steps
-    that never happened."""
+    A cancelled challenge shows the phases it reached (the one it was cancelled in as stopped), then its
+    cancellation as the current phase, naming the phases that never happened."""
     state = page_state(challenge)
     steps = {step.name: step for step in timeline_steps(challenge)}
     planned = (
@@ -156,10 +156,16 @@ def timeline_phases(challenge: Challenge) -> list[TimelinePhase]:
     names = [phase.name for phase in phases]
     past_all = len(phases) if state == ChallengeStatus.ARCHIVED else -1
     position = names.index(current) if current in names else past_all
-    return [
-        replace(phase, progress="done" if index < position else "current" if index == position else "upcoming")
-        for index, phase in enumerate(phases)
-    ]
+    return [replace(phase, progress=_progress(phase, index, position)) for index, phase in enumerate(phases)]
+
+
+def _progress(phase: TimelinePhase, index: int, position: int) -> str:
+    if index == position:
+        return "current"
+    if index > position:
+        return "upcoming"
+    # A phase a cancellation cut short (its deadline or end of review never came) is not told as done.
+    return "stopped" if any(step.state == "cancelled" for step in phase.steps) else "done"
 
 
 def _reached(phase: str, steps: tuple[TimelineStep, ...], challenge: Challenge) -> bool:

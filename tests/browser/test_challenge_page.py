@@ -154,3 +154,45 @@ def test_owner_adds_a_cover_and_a_visitor_reads_and_shares_the_page(
         assert tops == sorted(tops) and tops[1] - tops[0] > 20, tops
         _no_overflow(visitor)
         shoot(visitor, f"page-{language}-390")
+
+
+def test_the_phases_of_a_challenge_in_review_and_of_a_cancelled_one(live_server, new_page, shoot_series):
+    with live_server.app.app_context():
+        palembang = make_org(
+            OrgKind.GOVERNMENT, verified=True, name="Pemerintah Kota Palembang", slug="pemkot-palembang"
+        )
+        now = clock.now()
+        past = {"opens_at": now - timedelta(days=40), "closes_at": now - timedelta(days=10)}
+        make_challenge(
+            palembang,
+            ChallengeStatus.UNDER_REVIEW,
+            slug="dalam-penilaian",
+            closed_at=past["closes_at"],
+            review_until=now + timedelta(days=5),
+            decision_at=now + timedelta(days=12),
+            **past,
+        )
+        make_challenge(
+            palembang,
+            ChallengeStatus.CANCELLED,
+            slug="dibatalkan",
+            cancel_reason="Anggaran dialihkan untuk penanganan bencana banjir.",
+            review_until=now + timedelta(days=50),
+            decision_at=now + timedelta(days=60),
+        )
+        db.session.commit()
+    shoot = shoot_series("challenge-page-states")
+    for language, width in (("en", 1280), ("id", 390)):
+        visitor = new_page()
+        visitor.set_viewport_size({"width": width, "height": 900})
+        visitor.context.add_cookies([{"name": "goi_lang", "value": language, "url": live_server.url}])
+        visitor.goto(f"{live_server.url}/challenges/dalam-penilaian")
+        expect(visitor.locator('.phases [aria-current="step"]')).to_have_attribute("data-phase", "review")
+        expect(visitor.locator('.phases [data-progress="done"]')).to_have_count(1)
+        _no_overflow(visitor)
+        shoot(visitor, f"review-{language}-{width}")
+        visitor.goto(f"{live_server.url}/challenges/dibatalkan")
+        expect(visitor.locator(".phases > li")).to_have_count(2)
+        expect(visitor.locator('.phases [aria-current="step"]')).to_have_attribute("data-phase", "cancelled")
+        _no_overflow(visitor)
+        shoot(visitor, f"cancelled-{language}-{width}")

@@ -125,13 +125,15 @@ def test_a_cancelled_challenge_shows_only_what_happened(client, palembang):
     during_review = _closed(palembang, ChallengeStatus.CANCELLED, cancel_reason="Anggaran dialihkan.")
     db.session.commit()
     html = _page(client, during_call)
-    assert _phases(html) == [("open", "done", False), ("cancelled", "current", True)]
+    # The call was cut short: stopped, not done.
+    assert _phases(html) == [("open", "stopped", False), ("cancelled", "current", True)]
+    assert '<span class="phase-progress">Stopped</span>' in _phase(html, "open")
     cancelled = _phase(html, "cancelled")
     assert "&#x2715;" in cancelled and "<time" not in cancelled
     assert 'data-step="review" data-state="cancelled">Review<' in cancelled
     assert 'data-step="decision" data-state="cancelled">Decision<' in cancelled
     html = _page(client, during_review)
-    assert _phases(html) == [("open", "done", False), ("review", "done", False), ("cancelled", "current", True)]
+    assert _phases(html) == [("open", "done", False), ("review", "stopped", False), ("cancelled", "current", True)]
     assert "Review until:" in _phase(html, "review") and "<time" not in _phase(html, "review").split("Review until:")[1]
 
 
