@@ -61,6 +61,7 @@ TEXTS = {
         "sector": "Clean Water",
         "stop": "Stop these alerts",
         "stopped": "are stopped",
+        "rename": "Rename",
     },
     "id": {
         "save": "Simpan pencarian ini dan terima pemberitahuan",
@@ -71,6 +72,7 @@ TEXTS = {
         "sector": "Air Bersih",
         "stop": "Hentikan pemberitahuan ini",
         "stopped": "dihentikan",
+        "rename": "Ubah nama",
     },
 }
 
@@ -133,6 +135,13 @@ def test_save_a_search_see_it_hear_of_a_new_challenge_and_stop_it(
         shoot(page, "account-alerts")
         # No part of the page is wider than the screen.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+        # Renamed in place: the form opens under the row.
+        row.locator("summary").click()
+        row.locator("input[name=name]").fill("Banjir Palembang")
+        row.locator("form button", has_text=text["rename"]).click()
+        expect(page.locator(".saved-search-name")).to_have_text("Banjir Palembang")
+        accessibility.check(page)
 
         # Its link runs the search again.
         row.locator("a.btn-primary").click()

@@ -134,6 +134,21 @@ def test_the_search_page_offers_to_save_a_search_of_challenges(client, db, alice
     assert "save-search" not in client.get("/search?q=sampah&type=organization").get_data(as_text=True)
 
 
+def test_the_save_box_reads_one_statement_whatever_the_number_of_searches_and_challenges(client, db, world, alice):
+    url = "/challenges?sector=transportation&province=16"
+    log_in(client, alice)
+    make_challenge(world["gov_verified"])
+    _save(alice, keywords="satu")
+    few = count_statements(client, url)
+    for number in range(10):
+        make_challenge(world["gov_verified"])
+        _save(alice, keywords=f"lagi{number}")
+    _save(alice, sector="transportation", province_code="16")
+    page = client.get(url).get_data(as_text=True)
+    assert "Saved as" in page
+    assert count_statements(client, url) == few
+
+
 def test_a_value_the_list_cannot_read_saves_nothing_and_says_which(client, db, alice):
     log_in(client, alice)
     response = post_form(client, "/account/alerts", {"q": "banjir", "sector": "no-such-sector", "budget_min": "1,500"})
