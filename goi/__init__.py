@@ -107,6 +107,9 @@ def register_blueprints(app: Flask) -> None:
     from goi.proposals import attachment_views, team_views  # noqa: F401
     from goi.proposals.counts import proposal_counts
     from goi.proposals.views import bp as proposals_bp
+
+    # The reviews blueprint's routes are also in these modules.
+    from goi.reviews import round_views  # noqa: F401
     from goi.reviews.services import is_in_published_results, published_results
     from goi.reviews.views import bp as reviews_bp
     from goi.search.service import challenge_ids_for_viewer

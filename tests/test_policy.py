@@ -460,6 +460,17 @@ CASES = [
         lambda s: {"summary": ""},
         label="decided",
     ),
+    # the review's rounds and assignments (owners and chairs; the sample challenge is still open: no round yet)
+    Case("reviews.overview", "GET", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case("reviews.rounds", "GET", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case("reviews.rounds", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case("reviews.round_advance", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case("reviews.round_update", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
+    Case("reviews.round_lock", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
+    Case("reviews.assignments", "GET", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
+    Case("reviews.assign", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
+    Case("reviews.unassign", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
+    Case("reviews.assignment_decline", "POST", SIGNED_IN, lambda s: {"assignment_id": 999999}),
     # proposals (sample: a draft of org_member with org_admin as accepted partner)
     Case("proposals.start", "GET", SIGNED_IN, lambda s: {"slug": s["challenge_slug"]}),
     Case("proposals.start", "POST", SIGNED_IN, lambda s: {"slug": s["challenge_slug"]}, lambda s: {"title": ""}),

@@ -20,6 +20,7 @@ from goi.proposals import signals as proposal_signals
 from goi.proposals.models import Proposal, ProposalStatus, TeamMember, TeamMemberStatus
 from goi.reviews import signals as review_signals
 from goi.reviews.outcomes import outcomes_of
+from goi.reviews.rounds import chair_user_ids, conflicted_user_ids
 from goi.reviews.services import eligible_proposals, public_entries
 
 
@@ -140,6 +141,23 @@ def on_results_published(challenge: Challenge, result, actor) -> None:
         challenge=challenge,
         result=result,
         entries=public_entries(result),
+    )
+
+
+def on_assignment_declined(challenge: Challenge, assignment, actor) -> None:
+    """The owners and the chairs hear that a reviewer declined, and why, so that they assign someone else; nobody with
+    a conflict with the proposal is told of it."""
+    managers = owner_admin_ids(challenge) | chair_user_ids(challenge)
+    recipients = managers - conflicted_user_ids(challenge, assignment.proposal_id) - {actor.id}
+    link = path_for("reviews.assignments", slug=challenge.slug, number=assignment.round.number)
+    notify(
+        recipients,
+        "review_assignment_declined",
+        f"{link}#cell-{assignment.proposal_id}-{assignment.member_id}",
+        dedupe_key=f"assignment-declined:{assignment.id}",
+        challenge=challenge,
+        assignment=assignment,
+        reviewer=actor,
     )
 
 
@@ -264,6 +282,7 @@ def connect_handlers() -> None:
     challenge_signals.question_asked.connect(on_question_asked, weak=False)
     challenge_signals.question_answered.connect(on_question_answered, weak=False)
     review_signals.results_published.connect(on_results_published, weak=False)
+    review_signals.assignment_declined.connect(on_assignment_declined, weak=False)
     proposal_signals.proposal_submitted.connect(on_proposal_submitted, weak=False)
     proposal_signals.proposal_withdrawn.connect(on_proposal_withdrawn, weak=False)
     proposal_signals.team_member_invited.connect(on_team_member_invited, weak=False)

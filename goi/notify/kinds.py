@@ -31,6 +31,7 @@ KINDS = {
         Kind("challenge_status", _l("Other changes of a challenge's state"), Channel.IN_APP),
         Kind("results_published", _l("Results of challenges you follow or answer"), Channel.BOTH),
         Kind("proposal_outcome", _l("The outcome of your team's proposals"), Channel.BOTH),
+        Kind("review_assignment_declined", _l("A reviewer declined an assignment of your review"), Channel.BOTH),
         Kind("saved_search_match", _l("New challenges that match your saved searches"), Channel.BOTH),
     )
 }
