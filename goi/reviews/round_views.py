@@ -15,7 +15,7 @@ from goi.core.forms import ActionForm, Form, show_domain_error
 from goi.core.policy import AUTHENTICATED, route
 from goi.data import regions
 from goi.extensions import db
-from goi.reviews import panel, rounds
+from goi.reviews import panel, round_figures, rounds
 from goi.reviews.conflicts import conflicted_proposal_ids
 from goi.reviews.models import Assignment, ConflictKind, PanelStatus, ReviewRound
 from goi.reviews.permissions import REVIEW_MANAGER
@@ -120,8 +120,8 @@ def overview(slug: str):
         "reviews/rounds/overview.html",
         challenge=challenge,
         not_yet=rounds.why_review_may_not_start(challenge),
-        figures=rounds.round_figures(challenge),
-        panel_counts=rounds.panel_counts(challenge),
+        figures=round_figures.round_figures(challenge),
+        panel_counts=round_figures.panel_counts(challenge),
         PanelStatus=PanelStatus,
         links=links,
         max_rounds=panel.MAX_ROUNDS,
@@ -129,7 +129,7 @@ def overview(slug: str):
 
 
 def _render_rounds(challenge: Challenge, status: int = 200, create_form=None, edit_forms=None):
-    figures = rounds.round_figures(challenge)
+    figures = round_figures.round_figures(challenge)
     edit_forms = dict(edit_forms or {})
     for item in figures:
         if item.round.locked_at is None and item.round.number not in edit_forms:
@@ -138,7 +138,7 @@ def _render_rounds(challenge: Challenge, status: int = 200, create_form=None, ed
     may_advance = last is not None and last.round.locked_at is not None and len(figures) < panel.MAX_ROUNDS
     if create_form is None and (not figures or may_advance):
         create_form = _round_form(challenge, formdata=None)
-    shortlisted = rounds.shortlist_count(last.round) if last is not None else 0
+    shortlisted = round_figures.shortlist_count(last.round) if last is not None else 0
     return (
         render_template(
             "reviews/rounds/rounds.html",
@@ -232,7 +232,7 @@ def hidden_proposal_ids(challenge: Challenge) -> set[int]:
 def assignments(slug: str, number: int):
     challenge = _challenge(slug)
     review_round = round_or_404(challenge, number)
-    grid = rounds.grid_of(review_round, hidden_proposal_ids(challenge))
+    grid = round_figures.grid_of(review_round, hidden_proposal_ids(challenge))
     return render_template(
         "reviews/rounds/assignments.html",
         challenge=challenge,

@@ -13,7 +13,7 @@ from goi.core import clock
 from goi.core.errors import DomainError
 from goi.notify.models import Notification
 from goi.proposals.models import Proposal, ProposalStatus
-from goi.reviews import rounds
+from goi.reviews import round_figures, rounds
 from goi.reviews.models import (
     Assignment,
     AssignmentStatus,
@@ -430,5 +430,5 @@ def test_the_challenge_page_links_its_owner_to_the_review(review, client, world)
 
 def test_only_submitted_proposals_count(review, db):
     assert review["draft"].status == ProposalStatus.DRAFT
-    figures = rounds.round_figures(review["challenge"])
+    figures = round_figures.round_figures(review["challenge"])
     assert [(item.proposals, item.target) for item in figures] == [(3, 6)]
