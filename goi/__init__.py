@@ -109,7 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from goi.proposals.views import bp as proposals_bp
 
     # The reviews blueprint's routes are also in these modules.
-    from goi.reviews import round_views  # noqa: F401
+    from goi.reviews import ranking_views, round_views  # noqa: F401
     from goi.reviews.services import is_in_published_results, published_results
     from goi.reviews.views import bp as reviews_bp
     from goi.search.service import challenge_ids_for_viewer
