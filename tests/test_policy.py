@@ -471,6 +471,24 @@ CASES = [
     Case("reviews.assign", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
     Case("reviews.unassign", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
     Case("reviews.assignment_decline", "POST", SIGNED_IN, lambda s: {"assignment_id": 999999}),
+    # the ranking, its shortlist and exports (owners and chairs); the decision and the settings (owners only)
+    Case("reviews.ranking", "GET", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case(
+        "reviews.ranking_export",
+        "GET",
+        REVIEW_MANAGERS,
+        lambda s: {"slug": s["challenge_slug"], "number": 1, "fmt": "csv"},
+    ),
+    Case("reviews.shortlist", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
+    Case("reviews.decide", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case("reviews.review_settings", "GET", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case(
+        "reviews.review_settings",
+        "POST",
+        PALEMBANG_MANAGERS,
+        lambda s: {"slug": s["challenge_slug"]},
+        lambda s: {"blindness": "open", "min_reviews": "0", "disagreement_spread": "25"},
+    ),
     # proposals (sample: a draft of org_member with org_admin as accepted partner)
     Case("proposals.start", "GET", SIGNED_IN, lambda s: {"slug": s["challenge_slug"]}),
     Case("proposals.start", "POST", SIGNED_IN, lambda s: {"slug": s["challenge_slug"]}, lambda s: {"title": ""}),
