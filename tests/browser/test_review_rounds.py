@@ -189,6 +189,11 @@ def test_owner_creates_a_round_and_assigns_by_keyboard(
             expect(page.locator('[data-round="1"] [data-figure="assigned"]')).to_contain_text("2 / 8")
             assert page.evaluate(_OVERFLOW) <= 0
             shoot(page, f"{language}-{width}-overview")
+            if not first:
+                page.goto(f"{live_server.url}/challenges/{slug}/review/rounds")
+                expect(page.locator("#round1-name")).to_have_value("Seleksi administrasi")
+                assert page.evaluate(_OVERFLOW) <= 0
+                shoot(page, f"{language}-{width}-rounds")
             first = False
         finally:
             context.close()

@@ -353,7 +353,7 @@ def test_creating_round_one_through_the_form_in_the_challenges_zone(db, world, m
     assert bad.status_code == 422
     assert 'value="Seleksi"' in bad.get_data(as_text=True)
     assert db.session.scalar(select(func.count(ReviewRound.id))) == 0
-    local = (clock.now() + timedelta(days=7)).astimezone(clock.ZoneInfo("Asia/Jakarta"))
+    local = clock.in_zone(clock.now() + timedelta(days=7), "Asia/Jakarta")
     data = {
         "new-name": "Seleksi",
         "new-deadline": local.strftime("%Y-%m-%dT%H:%M"),
@@ -432,3 +432,36 @@ def test_only_submitted_proposals_count(review, db):
     assert review["draft"].status == ProposalStatus.DRAFT
     figures = round_figures.round_figures(review["challenge"])
     assert [(item.proposals, item.target) for item in figures] == [(3, 6)]
+
+
+def test_locking_and_changing_a_round_through_the_pages(review, db, client):
+    slug, first = review["challenge"].slug, review["round"]
+    log_in(client, review["owner"])
+    rounds_url = f"/challenges/{slug}/review/rounds"
+    bad = post_form(
+        client,
+        f"{rounds_url}/1",
+        {"round1-name": "Seleksi baru", "round1-deadline": "kemarin", "round1-reviews_per_proposal": "3"},
+        page=rounds_url,
+    )
+    assert bad.status_code == 422
+    assert 'value="Seleksi baru"' in bad.get_data(as_text=True)
+    db.session.refresh(first)
+    assert first.name == "Seleksi" and first.reviews_per_proposal == 2
+    assert post_form(client, f"{rounds_url}/1/lock", page=rounds_url).status_code == 302
+    db.session.refresh(first)
+    assert first.locked_at is not None
+    grid = client.get(_grid_url(review)).get_data(as_text=True)
+    assert "locked" in grid and "<button" not in grid.split('class="assign-grid-wrap')[1]
+    page = client.get(rounds_url).get_data(as_text=True)
+    assert "Shortlist proposals of round 1" in page  # nothing to advance yet
+    rounds.set_shortlisted(review["owner"], first, [review["proposals"][1].id])
+    db.session.commit()
+    local = clock.in_zone(clock.now() + timedelta(days=10), "Asia/Jakarta")
+    data = {"new-name": "Presentasi", "new-deadline": local.strftime("%Y-%m-%dT%H:%M"), "new-reviews_per_proposal": "3"}
+    assert post_form(client, f"{rounds_url}/advance", data, page=rounds_url).status_code == 302
+    second = rounds.round_or_none(review["challenge"], 2)
+    assert second.name == "Presentasi"
+    assert [
+        row.proposal_id for row in db.session.scalars(select(RoundProposal).where(RoundProposal.round_id == second.id))
+    ] == [review["proposals"][1].id]
