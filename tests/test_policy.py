@@ -467,6 +467,7 @@ CASES = [
     Case("reviews.round_advance", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
     Case("reviews.round_update", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
     Case("reviews.round_lock", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
+    Case("reviews.round_take_new", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
     Case("reviews.assignments", "GET", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
     Case("reviews.assign", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
     Case("reviews.unassign", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),

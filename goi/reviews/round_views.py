@@ -3,6 +3,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import DateTimeLocalField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
@@ -11,7 +12,7 @@ from goi.challenges.forms import DATETIME_FORMATS, local_to_utc, utc_to_local
 from goi.challenges.models import Challenge
 from goi.challenges.permissions import can_manage_challenge, visible_challenge_or_404
 from goi.core.errors import DomainError
-from goi.core.forms import ActionForm, Form, show_domain_error
+from goi.core.forms import Form, run_button_action, show_domain_error
 from goi.core.policy import AUTHENTICATED, route
 from goi.data import regions
 from goi.extensions import db
@@ -139,6 +140,7 @@ def _render_rounds(challenge: Challenge, status: int = 200, create_form=None, ed
     if create_form is None and (not figures or may_advance):
         create_form = _round_form(challenge, formdata=None)
     shortlisted = round_figures.shortlist_count(last.round) if last is not None else 0
+    untaken = rounds.untaken_count(challenge, [item.round for item in figures])
     return (
         render_template(
             "reviews/rounds/rounds.html",
@@ -149,6 +151,7 @@ def _render_rounds(challenge: Challenge, status: int = 200, create_form=None, ed
             create_form=create_form,
             may_advance=may_advance,
             shortlisted=shortlisted,
+            untaken=untaken,
             max_rounds=panel.MAX_ROUNDS,
         ),
         status,
@@ -206,19 +209,29 @@ def round_update(slug: str, number: int):
 
 @route(bp, "/challenges/<slug>/review/rounds/<int:number>/lock", REVIEW_MANAGER, methods=["POST"])
 def round_lock(slug: str, number: int):
+    review_round = round_or_404(_challenge(slug), number)
+    return run_button_action(
+        lambda: rounds.lock_round(current_user._get_current_object(), review_round),
+        redirect_to=url_for("reviews.rounds", slug=slug),
+        done=_("Round %(number)d is locked: its reviews can no longer change.", number=number),
+    )
+
+
+@route(bp, "/challenges/<slug>/review/rounds/1/take-new", REVIEW_MANAGER, methods=["POST"])
+def round_take_new(slug: str):
     challenge = _challenge(slug)
-    review_round = round_or_404(challenge, number)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        rounds.lock_round(current_user._get_current_object(), review_round)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Round %(number)d is locked: its reviews can no longer change.", number=number), "success")
-    return redirect(url_for("reviews.rounds", slug=slug))
+
+    def told(count: int) -> None:
+        flash(
+            ngettext("%(num)d proposal is taken into round 1.", "%(num)d proposals are taken into round 1.", count),
+            "success",
+        )
+
+    return run_button_action(
+        lambda: rounds.take_new_submissions(current_user._get_current_object(), challenge),
+        redirect_to=url_for("reviews.rounds", slug=slug),
+        after_commit=told,
+    )
 
 
 def hidden_proposal_ids(challenge: Challenge) -> set[int]:

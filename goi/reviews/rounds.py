@@ -118,19 +118,52 @@ def create_first_round(actor: User, challenge: Challenge, values: RoundValues) -
     if rounds_of(challenge):
         raise DomainError(_("The first round exists already."))
     values = _check_values(values)
-    submitted = list(
-        db.session.scalars(
-            select(Proposal.id)
-            .where(Proposal.challenge_id == challenge.id, Proposal.status == ProposalStatus.SUBMITTED)
-            .order_by(Proposal.id)
-        )
-    )
+    submitted = list(db.session.scalars(_submitted_ids(challenge).order_by(Proposal.id)))
     if not submitted:
         raise DomainError(_("No proposal was submitted: there is nothing to review."))
     review_round = _new_round(actor, challenge, 1, values, submitted)
     if challenge.status == ChallengeStatus.CLOSED:
         lifecycle.start_review(actor, challenge)
     return review_round
+
+
+def _submitted_ids(challenge: Challenge):
+    return select(Proposal.id).where(Proposal.challenge_id == challenge.id, Proposal.status == ProposalStatus.SUBMITTED)
+
+
+def _untaken_ids(challenge: Challenge, first: ReviewRound):
+    taken = select(RoundProposal.proposal_id).where(RoundProposal.round_id == first.id)
+    return _submitted_ids(challenge).where(Proposal.id.not_in(taken))
+
+
+def untaken_count(challenge: Challenge, rounds: list[ReviewRound]) -> int:
+    """Proposals submitted since round 1 was made (a call that is not sealed stays open during it), while round 1 is
+    the only one and open; 0 otherwise."""
+    if len(rounds) != 1 or rounds[0].locked_at is not None:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(_untaken_ids(challenge, rounds[0]).subquery()))
+
+
+def take_new_submissions(actor: User, challenge: Challenge) -> int:
+    """Take into round 1 the proposals submitted since it was made; it must be open and the only round."""
+    rounds = rounds_of(challenge)
+    if not rounds:
+        raise DomainError(_("Create the first round first."))
+    if len(rounds) > 1 or rounds[0].locked_at is not None:
+        raise DomainError(_("Round 1 is closed to new proposals: it is locked or a later round exists."))
+    new = list(db.session.scalars(_untaken_ids(challenge, rounds[0]).order_by(Proposal.id)))
+    if not new:
+        raise DomainError(_("Every submitted proposal is in round 1 already."))
+    db.session.add_all(RoundProposal(round_id=rounds[0].id, proposal_id=proposal_id) for proposal_id in new)
+    db.session.flush()
+    audit.record(
+        "review.round_proposals_added",
+        actor_id=actor.id,
+        object_type="challenge",
+        object_id=challenge.id,
+        count=len(new),
+    )
+    return len(new)
 
 
 def advance(actor: User, challenge: Challenge, values: RoundValues) -> ReviewRound:
@@ -246,13 +279,15 @@ def _check_open(review_round: ReviewRound) -> None:
 def assign(actor: User, review_round: ReviewRound, proposal_id: int, member_id: int) -> Assignment:
     """Ask an accepted, unconflicted panel member with room in their load to review a proposal of the round."""
     _check_open(review_round)
-    in_round = db.session.scalar(
-        select(RoundProposal.id).where(
-            RoundProposal.round_id == review_round.id, RoundProposal.proposal_id == proposal_id
-        )
+    status = db.session.scalar(
+        select(Proposal.status)
+        .join(RoundProposal, RoundProposal.proposal_id == Proposal.id)
+        .where(RoundProposal.round_id == review_round.id, RoundProposal.proposal_id == proposal_id)
     )
-    if in_round is None:
+    if status is None:
         raise DomainError(_("This proposal is not in this round."))
+    if status != ProposalStatus.SUBMITTED:
+        raise DomainError(_("This proposal was withdrawn by its team; it is not reviewed."))
     member = db.session.get(PanelMember, member_id)
     if member is None or member.challenge_id != review_round.challenge_id or member.status != PanelStatus.ACCEPTED:
         raise DomainError(_("Only panel members who accepted the invitation can be assigned."))

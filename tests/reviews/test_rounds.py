@@ -12,11 +12,13 @@ from goi.challenges.models import ChallengeStatus
 from goi.core import clock
 from goi.core.errors import DomainError
 from goi.notify.models import Notification
+from goi.proposals import services as proposal_services
 from goi.proposals.models import Proposal, ProposalStatus
 from goi.reviews import round_figures, rounds
 from goi.reviews.models import (
     Assignment,
     AssignmentStatus,
+    Blindness,
     Conflict,
     ConflictKind,
     ConflictSource,
@@ -25,6 +27,7 @@ from goi.reviews.models import (
     PanelStatus,
     Review,
     ReviewRound,
+    ReviewSettings,
     ReviewStatus,
     RoundProposal,
 )
@@ -465,3 +468,44 @@ def test_locking_and_changing_a_round_through_the_pages(review, db, client):
     assert [
         row.proposal_id for row in db.session.scalars(select(RoundProposal).where(RoundProposal.round_id == second.id))
     ] == [review["proposals"][1].id]
+
+
+def test_an_unsealed_calls_later_proposals_are_taken_into_round_one_and_a_withdrawn_one_is_not_assigned(
+    db, world, make_challenge, client
+):
+    challenge = make_challenge(is_sealed=False)
+    owner = world["users"]["gov_admin"]
+    (early,) = _proposals(db, challenge, 1)
+    first = rounds.create_first_round(owner, challenge, _values())
+    db.session.commit()
+    late = make_submitted_proposal(db, challenge, factories.make_user(), title="Usulan terlambat")
+    log_in(client, owner)
+    rounds_url = f"/challenges/{challenge.slug}/review/rounds"
+    assert "1 proposal was submitted after round 1 was made" in client.get(rounds_url).get_data(as_text=True)
+    assert post_form(client, f"{rounds_url}/1/take-new", page=rounds_url).status_code == 302
+    taken = set(db.session.scalars(select(RoundProposal.proposal_id).where(RoundProposal.round_id == first.id)))
+    assert taken == {early.id, late.id}
+    assert "submitted after round 1" not in client.get(rounds_url).get_data(as_text=True)
+    with pytest.raises(DomainError, match="in round 1 already"):
+        rounds.take_new_submissions(owner, challenge)
+
+    proposal_services.withdraw_proposal(late.lead_user, late)
+    db.session.commit()
+    member = _member(db, challenge, factories.make_user())
+    with pytest.raises(DomainError, match="withdrawn"):
+        rounds.assign(owner, first, late.id, member.id)
+    html = client.get(f"{rounds_url}/1/assignments").get_data(as_text=True)
+    start = html.index(f'id="cell-{late.id}-{member.id}"')
+    assert "<button" not in html[start : html.index("</td>", start)]
+    assert "Withdrawn by its team" in html
+
+
+def test_a_single_blind_grid_shows_team_names_to_the_owners_only(review, db, client):
+    db.session.add(ReviewSettings(challenge_id=review["challenge"].id, blindness=Blindness.SINGLE_BLIND))
+    db.session.commit()
+    team = review["proposals"][0].team_name
+    log_in(client, review["owner"])
+    assert team in client.get(_grid_url(review)).get_data(as_text=True)
+    log_in(client, review["users"]["chair"])
+    html = client.get(_grid_url(review)).get_data(as_text=True)
+    assert review["proposals"][0].title in html and team not in html
