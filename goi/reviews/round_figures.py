@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from goi.challenges.models import Challenge
 from goi.extensions import db
 from goi.proposals.models import Proposal
+from goi.reviews import panel
 from goi.reviews.models import (
     Assignment,
     AssignmentStatus,
@@ -39,6 +40,11 @@ class RoundFigures:
     @property
     def target(self) -> int:
         return self.proposals * self.round.reviews_per_proposal
+
+    @property
+    def late(self) -> bool:
+        """Its deadline has passed and it is not locked yet."""
+        return panel.round_is_late(self.round)
 
 
 def round_figures(challenge: Challenge) -> list[RoundFigures]:

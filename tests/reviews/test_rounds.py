@@ -509,3 +509,11 @@ def test_a_single_blind_grid_shows_team_names_to_the_owners_only(review, db, cli
     log_in(client, review["users"]["chair"])
     html = client.get(_grid_url(review)).get_data(as_text=True)
     assert review["proposals"][0].title in html and team not in html
+
+
+def test_the_overview_marks_a_round_past_its_deadline(review, client):
+    log_in(client, review["owner"])
+    url = f"/challenges/{review['challenge'].slug}/review"
+    assert "passed; lock the round" not in client.get(url).get_data(as_text=True)
+    clock.freeze(review["round"].deadline + timedelta(minutes=1))
+    assert "passed; lock the round" in client.get(url).get_data(as_text=True)
