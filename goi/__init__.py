@@ -109,7 +109,8 @@ def register_blueprints(app: Flask) -> None:
     from goi.proposals.views import bp as proposals_bp
 
     # The reviews blueprint's routes are also in these modules.
-    from goi.reviews import ranking_views, round_views  # noqa: F401
+    from goi.reviews import ranking_views, round_views, scoring_views  # noqa: F401
+    from goi.reviews.scoring import reads_as_panel
     from goi.reviews.services import is_in_published_results, published_results
     from goi.reviews.views import bp as reviews_bp
     from goi.search.service import challenge_ids_for_viewer
@@ -119,6 +120,8 @@ def register_blueprints(app: Flask) -> None:
     app.extensions["challenge_keyword_matcher"] = challenge_ids_for_viewer
     # proposals.permissions.is_published_in_results asks the review domain, which builds on proposals.
     app.extensions["published_in_results"] = is_in_published_results
+    # proposals.permissions.is_assigned_reviewer: whether the review's panel reads a proposal (its attachments).
+    app.extensions["panel_reads_proposal"] = reads_as_panel
     # The owners' dashboard (challenges.dashboard) counts proposals and finds published results, held by the domains
     # above challenges.
     app.extensions["proposal_counts"] = proposal_counts

@@ -67,11 +67,12 @@ goi_cli.add_command(notify_cli)
 
 @notify_cli.command("reminders")
 def reminders_command() -> None:
-    """Send the 3-day and 24-hour deadline reminders and the owners' reminders of questions waiting more than 3 days
-    that are due (each only once)."""
+    """Send the 3-day and 24-hour deadline reminders, the owners' reminders of questions waiting more than 3 days and
+    the reminders of review panel invitations unanswered for more than 3 days that are due (each only once)."""
     from goi.notify.handlers import send_deadline_reminders, send_question_reminders
+    from goi.reviews.panel_admin import send_invitation_reminders
 
-    told = send_deadline_reminders() + send_question_reminders()
+    told = send_deadline_reminders() + send_question_reminders() + send_invitation_reminders()
     db.session.commit()
     click.echo(f"reminded {told}")
 

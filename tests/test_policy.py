@@ -460,6 +460,78 @@ CASES = [
         lambda s: {"summary": ""},
         label="decided",
     ),
+    # the panel and its conflicts of interest (samples: an unanswered invitation, a conflict set for
+    # conflicted_reviewer; the challenge is sealed, so the conflicts' forms answer 404 to everyone until its deadline)
+    Case("reviews.panel", "GET", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case(
+        "reviews.panel",
+        "POST",
+        REVIEW_MANAGERS,
+        lambda s: {"slug": s["challenge_slug"]},
+        lambda s: {"email": "juri-baru@example.id", "role": "reviewer", "max_load": "4"},
+    ),
+    Case(
+        "reviews.panel_member_update",
+        "POST",
+        REVIEW_MANAGERS,
+        lambda s: {"slug": s["challenge_slug"], "member_id": s["invited_member_id"]},
+        lambda s: {
+            f"member-{s['invited_member_id']}-role": "reviewer",
+            f"member-{s['invited_member_id']}-max_load": "3",
+        },
+    ),
+    Case(
+        "reviews.panel_member_remove",
+        "POST",
+        REVIEW_MANAGERS,
+        lambda s: {"slug": s["challenge_slug"], "member_id": s["invited_member_id"]},
+    ),
+    Case(
+        "reviews.panel_remind",
+        "POST",
+        REVIEW_MANAGERS,
+        lambda s: {"slug": s["challenge_slug"], "member_id": s["invited_member_id"]},
+    ),
+    # Answered only by the invited address: everybody else is shown the invitation and refused its answer (422).
+    Case("reviews.panel_invitation", "GET", SIGNED_IN, lambda s: {"token": s["panel_invitation_token"]}),
+    Case(
+        "reviews.panel_invitation",
+        "POST",
+        SIGNED_IN,
+        lambda s: {"token": s["panel_invitation_token"]},
+        lambda s: {"decision": "accept"},
+    ),
+    Case(
+        "reviews.conflict_check",
+        "GET",
+        REVIEW_MANAGERS,
+        lambda s: {"slug": s["challenge_slug"]},
+        query={"email": "member@industri.id"},
+    ),
+    Case("reviews.conflicts", "GET", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case(
+        "reviews.conflicts",
+        "POST",
+        REVIEW_MANAGERS,
+        lambda s: {"slug": s["challenge_slug"]},
+        lambda s: {"kind": "financial", "note": "Saham"},
+    ),
+    Case("reviews.conflict_declare", "GET", PANEL, lambda s: {"slug": s["challenge_slug"]}),
+    Case(
+        "reviews.conflict_declare",
+        "POST",
+        PANEL,
+        lambda s: {"slug": s["challenge_slug"]},
+        lambda s: {"proposal_id": s["proposal_id"], "kind": "personal", "note": "Saudara"},
+    ),
+    # The conflict is conflicted_reviewer's, set by the owner: the other panel members are told 404 (the view's rule).
+    Case(
+        "reviews.conflict_clear",
+        "POST",
+        PANEL,
+        lambda s: {"slug": s["challenge_slug"], "conflict_id": s["panel_conflict_id"]},
+        lambda s: {f"clear-{s['panel_conflict_id']}-reason": "Sudah tidak bekerja di sana."},
+    ),
     # the review's rounds and assignments (owners and chairs; the sample challenge is still open: no round yet)
     Case("reviews.overview", "GET", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
     Case("reviews.rounds", "GET", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
@@ -467,7 +539,6 @@ CASES = [
     Case("reviews.round_advance", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
     Case("reviews.round_update", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
     Case("reviews.round_lock", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
-    Case("reviews.round_take_new", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
     Case("reviews.assignments", "GET", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
     Case("reviews.assign", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
     Case("reviews.unassign", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
@@ -640,9 +711,9 @@ def _challenge(db, world, publish: bool, title: str):
     return challenge
 
 
-def _panel(db, world, challenge) -> PanelMember:
+def _panel(db, world, challenge) -> tuple[PanelMember, Conflict]:
     """The panel roles on challenge (accepted), a conflict of conflicted_reviewer with each of its proposals, and one
-    invitation still unanswered, which is returned."""
+    invitation still unanswered; returns the invitation and the first conflict."""
     users = world["users"]
     owner = users["gov_admin"]
     for role, panel_role in (
@@ -683,7 +754,7 @@ def _panel(db, world, challenge) -> PanelMember:
     )
     db.session.add(invited)
     db.session.flush()
-    return invited
+    return invited, db.session.scalar(select(Conflict).order_by(Conflict.id).limit(1))
 
 
 @pytest.fixture
@@ -722,7 +793,7 @@ def samples(app, db, world):
         accepted_at=clock.now(),
     )
     proposal.members.append(partner)
-    invited_member = _panel(db, world, challenge)
+    invited_member, panel_conflict = _panel(db, world, challenge)
     saved_search = save_search(target, Criteria(keywords="banjir"), "Banjir")
     _, invitation_token = _invitation(db, industry, users["org_admin"], "warga@example.id")
     revocable, _ = _invitation(db, industry, users["org_admin"], "invitee@example.id")
@@ -744,6 +815,7 @@ def samples(app, db, world):
         "partner_id": partner.id,
         "invited_member_id": invited_member.id,
         "panel_invitation_token": "panel-invitation-token",
+        "panel_conflict_id": panel_conflict.id,
         "saved_search_id": saved_search.id,
     }
 

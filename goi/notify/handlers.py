@@ -20,6 +20,7 @@ from goi.proposals import signals as proposal_signals
 from goi.proposals.models import Proposal, ProposalStatus, TeamMember, TeamMemberStatus
 from goi.reviews import signals as review_signals
 from goi.reviews.outcomes import outcomes_of
+from goi.reviews.panel_admin import invitations_to_remind
 from goi.reviews.rounds import chair_user_ids, conflicted_user_ids
 from goi.reviews.services import eligible_proposals, public_entries
 
@@ -250,11 +251,11 @@ def _untold(key: str, recipients: set[int]) -> bool:
 
 
 def reminders_due() -> bool:
-    """Whether a deadline or waiting-question reminder is still to be sent to someone: asked with reads before a
-    write transaction is begun for it."""
+    """Whether a deadline, waiting-question or panel invitation reminder is still to be sent to someone: asked with
+    reads before a write transaction is begun for it."""
     due = [(key, recipients) for _challenge, _label, key, recipients in _due_reminders()]
     due += [(key, recipients) for _challenge, _questions, key, recipients in _waiting_questions()]
-    return any(_untold(key, recipients) for key, recipients in due)
+    return any(_untold(key, recipients) for key, recipients in due) or invitations_to_remind()
 
 
 def send_deadline_reminders() -> int:

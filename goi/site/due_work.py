@@ -11,6 +11,7 @@ from goi.core.mail import pending_messages, send_pending
 from goi.core.transactions import write_transaction
 from goi.notify.handlers import reminders_due, send_deadline_reminders, send_question_reminders
 from goi.notify.services import digests_due, send_digests
+from goi.reviews.panel_admin import send_invitation_reminders
 
 REMINDER_INTERVAL = timedelta(minutes=10)
 _lock = threading.Lock()
@@ -47,4 +48,5 @@ def run_due_work() -> None:
         with write_transaction():
             send_deadline_reminders()
             send_question_reminders()
+            send_invitation_reminders()
             send_digests()
