@@ -19,17 +19,29 @@ from goi.alerts.criteria import Criteria
 from goi.alerts.services import save_search
 from goi.challenges import lifecycle as challenge_lifecycle
 from goi.challenges import services as challenge_services
-from goi.challenges.models import ChallengeOutcome, ChallengeStatus, SolverKind
+from goi.challenges.models import Challenge, ChallengeOutcome, ChallengeStatus, SolverKind
 from goi.core import clock
 from goi.core.policy import POLICY, Rule
 from goi.core.storage import upload_root
 from goi.orgs.models import Invitation, MemberRole, Membership, OrgKind, VerificationRequest, VerificationStatus
 from goi.proposals import services as proposal_services
 from goi.proposals.models import Proposal, TeamMember, TeamMemberStatus, TeamRole
-from goi.reviews.models import Conflict, ConflictKind, ConflictSource, PanelMember, PanelRole, PanelStatus
+from goi.proposals.submission import submit_proposal
+from goi.reviews.models import (
+    Assignment,
+    Conflict,
+    ConflictKind,
+    ConflictSource,
+    PanelMember,
+    PanelRole,
+    PanelStatus,
+    ReviewRound,
+    RoundProposal,
+)
 from tests import factories
 from tests.conftest import ROLES, session_csrf_token
 from tests.orgs import fresh_client
+from tests.proposals.conftest import fill
 
 ALLOW, DENY, LOGIN, HIDDEN = "allow", "deny", "login", "hidden"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -172,6 +184,45 @@ PANEL = expect(
     conflicted_reviewer=ALLOW,
     chair=ALLOW,
 )
+# One reviewer's own assignment: everybody else is told 404, as for a missing one.
+ASSIGNEE = expect(
+    anonymous=LOGIN,
+    user=HIDDEN,
+    org_member=HIDDEN,
+    org_admin=HIDDEN,
+    gov_admin_unverified=HIDDEN,
+    gov_admin=HIDDEN,
+    platform_admin=HIDDEN,
+    reviewer=ALLOW,
+    conflicted_reviewer=HIDDEN,
+    chair=HIDDEN,
+)
+# An assignment of a reviewer with a conflict with its proposal: nobody reaches it.
+NOBODYS = expect(
+    anonymous=LOGIN,
+    user=HIDDEN,
+    org_member=HIDDEN,
+    org_admin=HIDDEN,
+    gov_admin_unverified=HIDDEN,
+    gov_admin=HIDDEN,
+    platform_admin=HIDDEN,
+)
+# The panel's page of a proposal under review: the owner, the chair and the assigned reviewer; the conflicted reviewer
+# is told 404; who is not on the panel is refused by the rule.
+REVIEWED_PROPOSAL = expect(
+    anonymous=LOGIN,
+    user=DENY,
+    org_member=DENY,
+    org_admin=DENY,
+    gov_admin_unverified=DENY,
+    gov_admin=ALLOW,
+    platform_admin=DENY,
+    reviewer=ALLOW,
+    conflicted_reviewer=HIDDEN,
+    chair=ALLOW,
+)
+# Its discussion: a reviewer joins it once their own review is submitted (the sample reviewer's is not).
+DISCUSSION = {**REVIEWED_PROPOSAL, "reviewer": HIDDEN}
 # A verified organization cannot ask again: even its owner is refused the POST.
 NOBODY_SIGNED_IN = expect(
     anonymous=LOGIN,
@@ -264,6 +315,10 @@ class Case:
 
 def _industry(s):
     return {"slug": "pt-industri"}
+
+
+def _reviewed_proposal(s):
+    return {"slug": s["review_slug"], "proposal_id": s["review_proposal_id"]}
 
 
 CASES = [
@@ -539,6 +594,7 @@ CASES = [
     Case("reviews.round_advance", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
     Case("reviews.round_update", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
     Case("reviews.round_lock", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
+    Case("reviews.round_take_new", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
     Case("reviews.assignments", "GET", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
     Case("reviews.assign", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
     Case("reviews.unassign", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
@@ -561,6 +617,26 @@ CASES = [
         lambda s: {"slug": s["challenge_slug"]},
         lambda s: {"blindness": "open", "min_reviews": "0", "disagreement_spread": "25"},
     ),
+    # scoring (sample: an unsealed challenge under review whose submitted proposal, of a team outside the roles, is
+    # assigned to reviewer and to conflicted_reviewer, who has a conflict with it; reviewer has not submitted yet)
+    Case("reviews.my_reviews", "GET", SIGNED_IN),
+    Case("reviews.review_form", "GET", ASSIGNEE, lambda s: {"assignment_id": s["review_assignment_id"]}),
+    Case(
+        "reviews.review_form",
+        "POST",
+        ASSIGNEE,
+        lambda s: {"assignment_id": s["review_assignment_id"]},
+        lambda s: {"action": "draft", "panel_note": "Catatan awal."},
+    ),
+    Case(
+        "reviews.review_form",
+        "GET",
+        NOBODYS,
+        lambda s: {"assignment_id": s["conflicted_assignment_id"]},
+        label="conflicted",
+    ),
+    Case("reviews.panel_proposal", "GET", REVIEWED_PROPOSAL, _reviewed_proposal),
+    Case("reviews.discuss", "POST", DISCUSSION, _reviewed_proposal, lambda s: {"body": "Skor dampak berbeda jauh."}),
     # proposals (sample: a draft of org_member with org_admin as accepted partner)
     Case("proposals.start", "GET", SIGNED_IN, lambda s: {"slug": s["challenge_slug"]}),
     Case("proposals.start", "POST", SIGNED_IN, lambda s: {"slug": s["challenge_slug"]}, lambda s: {"title": ""}),
@@ -757,6 +833,57 @@ def _panel(db, world, challenge) -> tuple[PanelMember, Conflict]:
     return invited, db.session.scalar(select(Conflict).order_by(Conflict.id).limit(1))
 
 
+def _scoring_sample(db, world) -> tuple[Challenge, Proposal, Assignment, Assignment]:
+    """An unsealed challenge under review: a submitted proposal of a team outside the roles in its round 1, the panel
+    roles accepted on it, conflicted_reviewer with a conflict with the proposal, and the proposal assigned to reviewer
+    and (before the conflict) to conflicted_reviewer; returns the challenge, the proposal and the two assignments."""
+    users = world["users"]
+    challenge = _challenge(db, world, publish=True, title="Penilaian Palembang")
+    challenge.is_sealed = False
+    lead = factories.make_user(email="ketua@tim-penilai.id", name="Ketua Tim Dinilai")
+    proposal = proposal_services.start_proposal(lead, challenge, None, "Sensor Genangan")
+    fill(proposal)
+    submit_proposal(lead, proposal)
+    review_round = ReviewRound(
+        challenge_id=challenge.id, number=1, name="Seleksi", deadline=clock.now() + timedelta(days=10)
+    )
+    db.session.add(review_round)
+    db.session.flush()
+    db.session.add(RoundProposal(round_id=review_round.id, proposal_id=proposal.id))
+    members = {}
+    for role, panel_role in (
+        ("reviewer", PanelRole.REVIEWER),
+        ("conflicted_reviewer", PanelRole.REVIEWER),
+        ("chair", PanelRole.CHAIR),
+    ):
+        members[role] = PanelMember(
+            challenge_id=challenge.id,
+            email=users[role].email,
+            user_id=users[role].id,
+            role=panel_role,
+            status=PanelStatus.ACCEPTED,
+        )
+        db.session.add(members[role])
+    db.session.flush()
+    assignments = [
+        Assignment(round_id=review_round.id, proposal_id=proposal.id, member_id=members[role].id)
+        for role in ("reviewer", "conflicted_reviewer")
+    ]
+    db.session.add_all(assignments)
+    db.session.add(
+        Conflict(
+            challenge_id=challenge.id,
+            proposal_id=proposal.id,
+            user_id=users["conflicted_reviewer"].id,
+            source=ConflictSource.DECLARED,
+            kind=ConflictKind.PERSONAL,
+            reason="Keluarga ketua tim.",
+        )
+    )
+    db.session.flush()
+    return challenge, proposal, assignments[0], assignments[1]
+
+
 @pytest.fixture
 def client(app):
     """A client that starts each request with an empty flask.g, as a real server does."""
@@ -794,6 +921,7 @@ def samples(app, db, world):
     )
     proposal.members.append(partner)
     invited_member, panel_conflict = _panel(db, world, challenge)
+    reviewed, reviewed_proposal, review_assignment, conflicted_assignment = _scoring_sample(db, world)
     saved_search = save_search(target, Criteria(keywords="banjir"), "Banjir")
     _, invitation_token = _invitation(db, industry, users["org_admin"], "warga@example.id")
     revocable, _ = _invitation(db, industry, users["org_admin"], "invitee@example.id")
@@ -817,6 +945,10 @@ def samples(app, db, world):
         "panel_invitation_token": "panel-invitation-token",
         "panel_conflict_id": panel_conflict.id,
         "saved_search_id": saved_search.id,
+        "review_slug": reviewed.slug,
+        "review_proposal_id": reviewed_proposal.id,
+        "review_assignment_id": review_assignment.id,
+        "conflicted_assignment_id": conflicted_assignment.id,
     }
 
 

@@ -77,8 +77,9 @@ def notify(user_ids: Iterable[int], kind: str, link: str, dedupe_key: str | None
     return told
 
 
-# Built once: every page of a logged-in user shows the number.
-_UNREAD = (
+# Built once: every page of a logged-in user shows the number (site.template_globals reads it with the header's
+# other facts in one statement).
+UNREAD = (
     select(func.count())
     .select_from(Notification)
     .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
@@ -86,7 +87,7 @@ _UNREAD = (
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(_UNREAD, {"user_id": user.id}) or 0
+    return db.session.scalar(UNREAD, {"user_id": user.id}) or 0
 
 
 def mark_read(user: User, notification: Notification) -> None:

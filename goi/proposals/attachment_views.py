@@ -23,11 +23,12 @@ from goi.proposals.views import (
 )
 
 
+# The rule lets through whoever may not see the proposal, so that the view answers 404; the view lets the review's
+# panel download the submitted attachments too (it reads the proposal on the review's pages, not on the proposal's).
 @route(bp, "/proposals/<int:proposal_id>/attachments/<int:attachment_id>", PROPOSAL_VIEWER)
 def attachment(proposal_id: int, attachment_id: int):
-    proposal = proposal_or_404(proposal_id)
     item = db.session.get(ProposalAttachment, attachment_id)
-    if item is None or item.proposal_id != proposal.id or not can_download_attachment(current_user, item):
+    if item is None or item.proposal_id != proposal_id or not can_download_attachment(current_user, item):
         abort(404)
     try:
         return send_upload(item.stored_name, item.filename, item.file_type)

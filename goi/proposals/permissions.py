@@ -1,9 +1,11 @@
 """Who may see and change proposals: the one place for the sealing rule.
 
-The team (lead and accepted partners) always sees its proposal. Challenge managers and assigned reviewers see
-submitted proposals only, and for a sealed challenge only once the deadline has passed. Nobody else sees a
-proposal at all; views answer 404 so that ids do not reveal that a proposal exists. The one exception is
-is_published_in_results: a proposal named in published results shows its public part in those results.
+The team (lead and accepted partners) always sees its proposal. Challenge managers see submitted proposals only,
+and for a sealed challenge only once the deadline has passed. Nobody else sees a proposal at all; views answer 404 so
+that ids do not reveal that a proposal exists. Two exceptions: is_published_in_results (a proposal named in published
+results shows its public part in those results), and the review's panel (is_assigned_reviewer), which reads the
+submitted version on the review's own pages (without the team when the review is blind) and downloads its
+attachments, but not the proposal page, which shows the team.
 """
 
 import json
@@ -49,11 +51,18 @@ def is_team_member(user, proposal: Proposal) -> bool:
 
 
 def is_assigned_reviewer(user, proposal: Proposal) -> bool:
-    """Hook for the review domain: True when user is on the panel and assigned this proposal.
+    """Whether the user reads this submitted, unsealed proposal as its review's panel does: assigned it, or running
+    the review (an owner or a chair), with no active conflict with it, the proposal in a round of the review.
 
-    There is no reviewer model yet, so nobody is a reviewer.
+    The review domain answers, registered as app.extensions["panel_reads_proposal"] (it builds on this one); without
+    it nobody is a reviewer.
     """
-    return False
+    if not user.is_authenticated or proposal.status != ProposalStatus.SUBMITTED:
+        return False
+    if not sealing_lifted(proposal.challenge):
+        return False
+    lookup = current_app.extensions.get("panel_reads_proposal") if has_app_context() else None
+    return bool(lookup is not None and lookup(user, proposal))
 
 
 def is_published_in_results(proposal: Proposal) -> bool:
@@ -87,16 +96,17 @@ def can_view_proposal(user, proposal: Proposal) -> bool:
         return True
     if proposal.status != ProposalStatus.SUBMITTED or not sealing_lifted(proposal.challenge):
         return False
-    return can_manage_challenge(user, proposal.challenge) or is_assigned_reviewer(user, proposal)
+    return can_manage_challenge(user, proposal.challenge)
 
 
 def can_download_attachment(user, attachment: ProposalAttachment) -> bool:
-    """The team downloads any attachment; other viewers only those of the submitted version."""
+    """The team downloads any attachment; the other viewers and the review's panel only those of the submitted
+    version."""
     proposal = attachment.proposal
-    if not can_view_proposal(user, proposal):
-        return False
     if is_team_member(user, proposal):
         return True
+    if not (can_view_proposal(user, proposal) or is_assigned_reviewer(user, proposal)):
+        return False
     return attachment.sha256 in submitted_attachment_hashes(proposal)
 
 

@@ -3,6 +3,7 @@
 from flask import Flask, g
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy import select
 
 from goi.accounts.forms import language_label
 from goi.accounts.permissions import can_view_profile
@@ -20,7 +21,8 @@ from goi.core.clock import format_in_zone
 from goi.core.forms import ActionForm
 from goi.core.html import linked_text, safe, safe_snippet
 from goi.data import regions, taxonomy
-from goi.notify.services import unread_count
+from goi.extensions import db
+from goi.notify.services import UNREAD
 from goi.orgs.forms import GOVERNMENT_KIND_LABELS, KIND_LABELS, ROLE_LABELS
 from goi.orgs.permissions import (
     can_leave_organization,
@@ -29,15 +31,30 @@ from goi.orgs.permissions import (
     can_own_challenges,
     can_request_verification,
 )
+from goi.reviews.scoring import ON_A_PANEL
+
+# What the header of every logged-in page asks, in one statement: the bell's number, and whether the user is on a
+# review panel (the menu's link to their reviews).
+_HEADER_FACTS = select(UNREAD.scalar_subquery(), ON_A_PANEL)
+
+
+def _header_facts() -> tuple[int, bool]:
+    """(unread notifications, on a review panel) of the current user, read once per request."""
+    if not current_user.is_authenticated:
+        return 0, False
+    if "header_facts" not in g:
+        unread, on_panel = db.session.execute(_HEADER_FACTS, {"user_id": current_user.id}).one()
+        g.header_facts = (unread or 0, bool(on_panel))
+    return g.header_facts
 
 
 def _unread_notifications() -> int:
-    """The bell's number, counted once per request."""
-    if not current_user.is_authenticated:
-        return 0
-    if "unread_notifications" not in g:
-        g.unread_notifications = unread_count(current_user)
-    return g.unread_notifications
+    """The bell's number."""
+    return _header_facts()[0]
+
+
+def _on_review_panel() -> bool:
+    return _header_facts()[1]
 
 
 def register_template_globals(app: Flask) -> None:
@@ -66,6 +83,7 @@ def register_template_globals(app: Flask) -> None:
         current_user=current_user,
         status_label=status_label,
         unread_notifications=_unread_notifications,
+        on_review_panel=_on_review_panel,
     )
     app.jinja_env.filters["sanitized"] = safe
     app.jinja_env.filters["snippet"] = safe_snippet
