@@ -77,9 +77,17 @@ def _setup(live_server) -> dict:
                 )
             )
             db.session.add(proposal)
+        # The first reviewer works where a team's lead does: accepting records that conflict.
         reviewers = [
-            make_user(email=f"juri{n}@univ.example.id", name=f"Dewi Lestari {n}", locale=language)
-            for n, language in enumerate(("id", "en", "id", "en"))
+            make_user(email=email, name=f"Dewi Lestari {n}", locale=language)
+            for n, (email, language) in enumerate(
+                (
+                    ("juri@daurulang.co.id", "id"),
+                    ("juri1@univ.example.id", "en"),
+                    ("juri2@univ.example.id", "id"),
+                    ("juri3@univ.example.id", "en"),
+                )
+            )
         ]
         db.session.commit()
         return {"slug": challenge.slug, "reviewers": [(user.email, user.name) for user in reviewers]}
@@ -176,6 +184,15 @@ def test_owner_checks_an_address_invites_and_the_reviewer_accepts(
                 shoot(page, f"{name}-accepted")
             else:
                 accessibility.check(page)
+
+            # The panel's conflicts: the first reviewer's detected one, with the form to clear it.
+            page.goto(f"{live_server.url}/challenges/{slug}/review/conflicts")
+            conflict = page.locator('table.review-conflicts tr[data-source="detected"]')
+            expect(conflict).to_have_count(1)
+            expect(conflict).to_contain_text("Bank sampah digital")
+            expect(conflict.locator("form.conflict-clear")).to_have_count(1)
+            assert page.evaluate(_OVERFLOW) <= 0, f"the conflicts scroll sideways at {width} px ({language})"
+            shoot(page, f"{name}-conflicts")
         finally:
             if other_context is not None:
                 other_context.close()
