@@ -512,8 +512,19 @@ def _grow(db, review, start: int, count: int) -> None:
             )
         )
         db.session.add(PanelMember(challenge_id=review["challenge"].id, email=f"undang{number}@example.id"))
-        make_proposal(
-            db, review["challenge"], factories.make_user(email=f"tim{number}@contoh.id"), title=f"Draf {number}"
+        lead = factories.make_user(email=f"tim{number}@contoh.id")
+        proposal = make_submitted_proposal(db, review["challenge"], lead, title=f"Usulan {number}")
+        make_proposal(db, review["challenge"], factories.make_user(email=f"draf{number}@contoh.id"), title="Draf")
+        db.session.add(
+            Conflict(
+                challenge_id=review["challenge"].id,
+                proposal_id=proposal.id,
+                user_id=review["panelist"].id,
+                source=ConflictSource.DECLARED,
+                kind=ConflictKind.PERSONAL,
+                reason="Saudara",
+                created_by_id=review["panelist"].id,
+            )
         )
         db.session.add(
             Conflict(
@@ -531,10 +542,21 @@ def _grow(db, review, start: int, count: int) -> None:
     db.session.commit()
 
 
-@pytest.mark.parametrize("tail", ["panel", "conflicts", "conflicts/check?email=juri1@industri.id"])
-def test_the_pages_read_a_constant_number_of_statements(db, client, review, tail):
+@pytest.mark.parametrize(
+    ("tail", "viewer"),
+    [
+        ("panel", "owner"),
+        ("conflicts", "owner"),
+        ("conflicts/check?email=juri1@industri.id", "owner"),
+        ("conflicts/declare", "panelist"),
+    ],
+)
+def test_the_pages_read_a_constant_number_of_statements(db, client, review, tail, viewer):
+    """Each page at 2 and at 12 of everything it lists: members, invitations, submitted proposals, conflicts."""
+    review["panelist"] = factories.make_user(email="panelis@lain.id", name="Panelis")
+    _accepted(db, review["challenge"], review["panelist"])
     _grow(db, review, 0, 2)
-    log_in(client, review["owner"])
+    log_in(client, review[viewer])
     url = _url(review["challenge"], tail)
     few = count_statements(client, url)
     _grow(db, review, 2, 10)
