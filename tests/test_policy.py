@@ -609,6 +609,7 @@ CASES = [
     ),
     Case("reviews.shortlist", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
     Case("reviews.decide", "POST", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case("reviews.solutions", "GET", EVERYONE),
     Case("reviews.review_settings", "GET", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
     Case(
         "reviews.review_settings",

@@ -17,9 +17,10 @@ from goi.challenges.permissions import CHALLENGE_MANAGER, can_manage_challenge, 
 from goi.core import clock
 from goi.core.errors import DomainError
 from goi.core.forms import ActionForm, Form, QuickSelectField, select_choices, show_domain_error
-from goi.core.policy import route
+from goi.core.pagination import current_page_number
+from goi.core.policy import PUBLIC, route
 from goi.extensions import db
-from goi.reviews import decisions, panel, ranking, services
+from goi.reviews import decisions, panel, ranking, services, showcase
 from goi.reviews import ranking_export as exports
 from goi.reviews.models import Blindness, ReviewRound
 from goi.reviews.permissions import REVIEW_MANAGER
@@ -278,3 +279,11 @@ def review_settings(slug: str):
     return render_template(
         "reviews/ranking/settings.html", challenge=challenge, form=form, blindness_locked=locked
     ), status
+
+
+@route(bp, "/solutions", PUBLIC)
+def solutions():
+    """The public showcase of winning proposals, searchable; the same for every visitor (kept in the page cache)."""
+    words = request.args.get("q", "")
+    page = showcase.solutions(words, current_page_number())
+    return render_template("reviews/ranking/solutions.html", page=page, words=words.strip())

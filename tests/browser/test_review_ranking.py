@@ -3,7 +3,7 @@
 The owner of a challenge under review opens the ranking from the review's overview, sorts it by the calibrated score
 by keyboard (the header says which column sorts it), shortlists two proposals by keyboard, downloads the XLSX export
 and opens it; at the end the owner changes the review settings, locks the round and decides, which publishes the
-results. At 390 px the table scrolls inside its own region and the page does not scroll sideways.
+results, and a visitor finds the winner among the solutions. At 390 px the table scrolls inside its own region and the page does not scroll sideways.
 """
 
 from datetime import timedelta
@@ -195,4 +195,29 @@ def test_owner_sorts_shortlists_exports_and_decides(
         shoot(page, "en-1280-results")
     finally:
         context.close()
+
+    # A visitor finds the winner among the solutions, from the menu, and searches them.
+    for language, width in (("id", 390), ("en", 1280)):
+        context, page = _page_in(browser, live_server, language, width, console, accessibility)
+        try:
+            page.goto(live_server.url + "/")
+            accessibility.check(page)
+            if width < 600:
+                page.locator(".navbar-toggler").click()
+            page.locator('header a[href="/solutions"]').click()
+            expect(page.locator(".solution")).to_have_count(1)
+            expect(page.locator(".solution")).to_contain_text("Bank sampah digital")
+            accessibility.check(page)
+            page.locator("#solutions-q").fill("perahu")
+            page.locator("#solutions-q").press("Enter")
+            expect(page.locator(".solution")).to_have_count(0)
+            expect(page.locator(".solutions-empty")).to_be_visible()
+            accessibility.check(page)
+            page.locator("#solutions-q").fill("sampah digital")
+            page.locator("#solutions-q").press("Enter")
+            expect(page.locator(".solution")).to_have_count(1)
+            assert page.evaluate(_OVERFLOW) <= 0
+            shoot(page, f"{language}-{width}-solutions")
+        finally:
+            context.close()
     assert not console.errors, console.errors

@@ -534,3 +534,49 @@ def test_only_owners_change_the_settings_or_decide(panel_round, client):
 def test_an_unknown_export_format_is_not_found(panel_round, client):
     log_in(client, panel_round["owner"])
     assert client.get(_url(panel_round["challenge"], ".pdf")).status_code == 404
+
+
+# --- the public showcase of solutions ----------------------------------------------------------------------------
+
+
+def _publish_winners(sample, db, winners: int) -> None:
+    sample["round"].locked_at = clock.now()
+    choices = [
+        decisions.DecisionChoice(
+            proposal.id,
+            decisions.Decision.WINNER if n < winners else decisions.Decision.NOT_SELECTED,
+            f"Pertimbangan juri {n}.",
+        )
+        for n, proposal in enumerate(sample["proposals"])
+    ]
+    decisions.decide(sample["owner"], sample["challenge"], "Ringkasan.", choices)
+    db.session.commit()
+
+
+def test_winners_appear_in_the_public_searchable_showcase(app, build_round, db):
+    sample = build_round()
+    visitor = app.test_client()
+    visitor.set_cookie("goi_lang", "en")
+    assert "No results with a winner are published yet" in visitor.get("/solutions").get_data(as_text=True)
+    _publish_winners(sample, db, winners=1)
+    response = visitor.get("/solutions")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers  # the same for every visitor
+    assert "Usulan A" in html and "Tim 0" in html and "Pertimbangan juri 0." in html
+    assert sample["challenge"].title in html and "Palembang" in html
+    assert "Usulan B" not in html and "Usulan C" not in html  # not selected: not a solution
+    assert CANARY_NOTE not in html and "Komentar 80" not in html and "Juri 0" not in html
+    assert "Usulan A" in visitor.get("/solutions?q=usulan%20a").get_data(as_text=True)
+    missed = visitor.get("/solutions?q=jembatan").get_data(as_text=True)
+    assert "Usulan A" not in missed and "No solution matches these words" in missed
+    assert "Usulan A" not in visitor.get("/solutions?q=100%25").get_data(as_text=True)  # % is a character
+
+
+def test_showcase_statements_do_not_grow(app, build_round, db):
+    small, big = build_round(), build_round(extra=9, tag="besar")
+    _publish_winners(small, db, winners=1)
+    _publish_winners(big, db, winners=12)
+    visitor = app.test_client()
+    assert "Tambahan 8" in visitor.get("/solutions").get_data(as_text=True)
+    counts = [count_statements(visitor, url) for url in ("/solutions?q=usulan%20a", "/solutions")]
+    assert counts[0] == counts[1]
