@@ -1,6 +1,6 @@
 """The review's overview, its rounds and the assignment grid, for owners and chairs; a reviewer's decline."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -33,7 +33,7 @@ CONFLICT_KIND_LABELS = {
     ConflictKind.FINANCIAL: _l("financial"),
     ConflictKind.OTHER: _l("other"),
 }
-# Pages of the other parts of the review, linked from the overview once they exist.
+# The pages of the other parts of the review, linked from the overview.
 OVERVIEW_LINKS = (
     ("reviews.panel", _l("Panel")),
     ("reviews.conflicts", _l("Conflicts of interest")),
@@ -112,11 +112,7 @@ def _round_form(challenge: Challenge, review_round: ReviewRound | None = None, *
 @route(bp, "/challenges/<slug>/review", REVIEW_MANAGER)
 def overview(slug: str):
     challenge = _challenge(slug)
-    links = [
-        (label, url_for(endpoint, slug=slug))
-        for endpoint, label in OVERVIEW_LINKS
-        if endpoint in current_app.view_functions
-    ]
+    links = [(label, url_for(endpoint, slug=slug)) for endpoint, label in OVERVIEW_LINKS]
     return render_template(
         "reviews/rounds/overview.html",
         challenge=challenge,
@@ -299,12 +295,6 @@ def _own_assignment_or_404(assignment_id: int) -> Assignment:
     return assignment
 
 
-def _after_decline() -> str:
-    if "reviews.my_reviews" in current_app.view_functions:
-        return url_for("reviews.my_reviews")
-    return url_for("site.home")
-
-
 @route(bp, "/reviews/assignments/<int:assignment_id>/decline", AUTHENTICATED, methods=["POST"])
 def assignment_decline(assignment_id: int):
     assignment = _own_assignment_or_404(assignment_id)
@@ -318,5 +308,5 @@ def assignment_decline(assignment_id: int):
         else:
             db.session.commit()
             flash(_("You declined this assignment; the owners are told."), "success")
-            return redirect(_after_decline())
+            return redirect(url_for("reviews.my_reviews"))
     return render_template("reviews/rounds/decline.html", assignment=assignment, form=form), 422

@@ -368,6 +368,8 @@ def test_creating_round_one_through_the_form_in_the_challenges_zone(db, world, m
     assert abs(created.deadline - local) < timedelta(minutes=1)
     html = client.get(f"/challenges/{challenge.slug}/review").get_data(as_text=True)
     assert "Seleksi" in html and "0 / 4" in html
+    for page in ("panel", "conflicts", "ranking", "settings", "rounds", "rounds/1/assignments"):
+        assert f'href="/challenges/{challenge.slug}/review/{page}"' in html, page
     clock.reset()
 
 
@@ -389,7 +391,8 @@ def test_a_reviewer_declines_with_a_reason_and_the_owners_and_chairs_are_told(re
     assert too_long.status_code == 422 and "x" * 1001 in too_long.get_data(as_text=True)
     db.session.refresh(assignment)
     assert assignment.status == AssignmentStatus.ASSIGNED
-    assert post_form(client, url, {"reason": "Saya pernah menjadi konsultan tim ini."}).status_code == 302
+    done = post_form(client, url, {"reason": "Saya pernah menjadi konsultan tim ini."})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/account/reviews")
     db.session.refresh(assignment)
     assert assignment.status == AssignmentStatus.DECLINED
     told = set(
