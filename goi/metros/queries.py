@@ -75,15 +75,31 @@ def _count_of(condition):
     return func.sum(case((condition, 1), else_=0))
 
 
-def member_governments(metro: Metro) -> list[Organization]:
-    """The government organizations whose regency or city is a member of the area, by name."""
-    return list(
-        db.session.scalars(
-            select(Organization)
-            .where(Organization.kind == OrgKind.GOVERNMENT, Organization.regency_code.in_(metro.member_codes))
-            .order_by(Organization.name, Organization.id)
+# An area page names a member's first governments (a city may have many agencies and BUMD on the platform).
+GOVERNMENTS_SHOWN = 8
+
+
+def member_governments(metro: Metro, limit: int = GOVERNMENTS_SHOWN) -> tuple[list[Organization], dict[str, int]]:
+    """The first `limit` government organizations of each member regency or city by name, and each member's number
+    of them, in one statement (a window over the members' governments)."""
+    in_area = and_(Organization.kind == OrgKind.GOVERNMENT, Organization.regency_code.in_(metro.member_codes))
+    by_member = Organization.regency_code
+    ranked = (
+        select(
+            Organization.id,
+            func.row_number().over(partition_by=by_member, order_by=(Organization.name, Organization.id)).label("n"),
+            func.count().over(partition_by=by_member).label("total"),
         )
+        .where(in_area)
+        .subquery()
     )
+    rows = db.session.execute(
+        select(Organization, ranked.c.total)
+        .join(ranked, ranked.c.id == Organization.id)
+        .where(ranked.c.n <= limit)
+        .order_by(Organization.name, Organization.id)
+    ).all()
+    return [organization for organization, _total in rows], {org.regency_code: total for org, total in rows}
 
 
 def _jointly_owned_ids(metro: Metro) -> Select:

@@ -29,6 +29,7 @@ class Member:
     regency: Regency
     is_core: bool
     governments: list[Organization]
+    government_count: int = 0
     challenges: int = 0
     open: int = 0
 
@@ -63,9 +64,11 @@ def show(code: str):
     now = clock.now()
     members = _members(metro)
     by_code = {member.regency.code: member for member in members}
-    governments = queries.member_governments(metro)
+    governments, government_counts = queries.member_governments(metro)
     for organization in governments:
         by_code[organization.regency_code].governments.append(organization)
+    for regency_code, number in government_counts.items():
+        by_code[regency_code].government_count = number
     for regency_code, (number, open_number) in queries.counts_by_member(metro, now).items():
         by_code[regency_code].challenges, by_code[regency_code].open = number, open_number
     # The busiest sector first; sectors as busy by their names in the reader's language.
@@ -78,7 +81,7 @@ def show(code: str):
         core=by_code[metro.core_code].regency,
         provinces=_province_names(metro),
         members=members,
-        governments=governments,
+        government_total=sum(government_counts.values()),
         sectors=sectors,
         total=total,
         open_total=sum(figures.open for figures in sectors),

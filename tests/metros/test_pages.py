@@ -266,3 +266,14 @@ def test_the_open_challenges_come_soonest_deadline_first_then_the_others_latest_
     db.session.commit()
     html = _html(client, AREA)
     assert ROW.findall(_section(html, "challenges")) == ["sooner", "later", "last-week", "last-year"]
+
+
+def test_a_member_lists_its_first_governments_and_counts_the_others(client, area):
+    for number in range(12):
+        _government(f"dinas-{number:02d}", f"Dinas {number:02d} Kota Palembang", "16.71")
+    db.session.commit()
+    html = _html(client, AREA, "en")
+    palembang = _section(html, "members").split('data-member="16.71"', 1)[1].split('data-member="16.07"', 1)[0]
+    assert palembang.count('href="/orgs/') == 8
+    assert "and 5 more" in palembang  # Pemkot Palembang and 12 agencies: 13 governments, 8 named
+    assert re.search(r"Governments on the platform</dt><dd[^>]*>14<", _section(html, "summary"))  # and Banyuasin
