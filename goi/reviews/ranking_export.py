@@ -6,7 +6,6 @@ Text cells a spreadsheet would run as a formula get a leading apostrophe; in a s
 import io
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from sqlalchemy import select
 
@@ -15,15 +14,8 @@ from goi.challenges.models import Challenge, Criterion
 from goi.extensions import db
 from goi.reviews import panel, ranking
 from goi.reviews.decisions import DECISION_LABELS
-from goi.reviews.models import CriterionScore, Recommendation, ReviewRound
-
-RECOMMENDATION_LABELS = {
-    Recommendation.STRONG_ACCEPT: _l("Strong accept"),
-    Recommendation.ACCEPT: _l("Accept"),
-    Recommendation.WEAK_ACCEPT: _l("Weak accept"),
-    Recommendation.WEAK_REJECT: _l("Weak reject"),
-    Recommendation.REJECT: _l("Reject"),
-}
+from goi.reviews.models import CriterionScore, ReviewRound
+from goi.reviews.scoring import RECOMMENDATION_LABELS
 
 
 def _number(value: float | None):

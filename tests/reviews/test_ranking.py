@@ -18,7 +18,7 @@ from goi.core import clock
 from goi.core.audit import AuditEvent
 from goi.core.errors import DomainError
 from goi.notify.models import Notification
-from goi.reviews import calibration, decisions, ranking
+from goi.reviews import calibration, decisions, ranking, scoring
 from goi.reviews.models import (
     Assignment,
     AwardLabel,
@@ -279,6 +279,29 @@ def test_statements_do_not_grow_with_the_round(build_round, client):
         urls = [_url(challenge), _url(challenge, ".csv?part=reviews"), _url(challenge, ".xlsx")]
         counts.append([count_statements(client, url) for url in urls])
     assert counts[0] == counts[1]
+
+
+def test_a_review_submitted_through_scoring_is_ranked_by_its_weighted_score(panel_round, db):
+    """The scoring pages set the weighted score on submit (scoring.weighted_score); the ranking reads it."""
+    challenge, review_round = panel_round["challenge"], panel_round["round"]
+    c = panel_round["proposals"][2]
+    member = panel_round["members"][1]
+    assignment = Assignment(round_id=review_round.id, proposal_id=c.id, member_id=member.id)
+    db.session.add(assignment)
+    db.session.commit()
+    criteria = list(challenge.criteria)
+    values = scoring.ReviewInput(
+        scores={criterion.id: 5 if n == 0 else 3 for n, criterion in enumerate(criteria)},
+        comments={criterion.id: "Cukup." for criterion in criteria},
+        recommendation=Recommendation.ACCEPT,
+        confidence=2,
+    )
+    scoring.save_review(panel_round["users"][1], assignment, values, submit=True)
+    db.session.commit()
+    expected = scoring.weighted_score(values.scores, criteria, challenge.score_scale)
+    row = next(row for row in ranking.ranking_of(challenge, review_round).rows if row.proposal_id == c.id)
+    assert row.count == 2 and row.ranked
+    assert sorted([row.minimum, row.maximum]) == sorted([50.0, expected])
 
 
 # --- shortlist -------------------------------------------------------------------------------------------------------
