@@ -80,7 +80,17 @@ def home_sections() -> Sections:
 
 
 def recent_awards() -> list[Award]:
-    """The awarded proposals of the results published last, best award first within a challenge's results."""
+    """The awarded proposals of the results published last, best award first within a challenge's results.
+
+    The latest results are taken first, from the index of their publication (a few more than shown, for results
+    that award nothing), so that the database never starts from the proposals, whose number grows with the data.
+    """
+    latest = (
+        select(ChallengeResult.id)
+        .order_by(ChallengeResult.published_at.desc(), ChallengeResult.id.desc())
+        .limit(SECTION_SIZE * 3)
+        .subquery()
+    )
     rows = db.session.execute(
         select(
             ResultEntry.award,
@@ -91,7 +101,9 @@ def recent_awards() -> list[Award]:
             ChallengeResult.published_at,
             Challenge.timezone,
         )
-        .join(ChallengeResult, ChallengeResult.id == ResultEntry.result_id)
+        .select_from(latest)
+        .join(ChallengeResult, ChallengeResult.id == latest.c.id)
+        .join(ResultEntry, ResultEntry.result_id == ChallengeResult.id)
         .join(Challenge, Challenge.id == ChallengeResult.challenge_id)
         .join(Proposal, Proposal.id == ResultEntry.proposal_id)
         .join(User, User.id == Proposal.lead_user_id)
