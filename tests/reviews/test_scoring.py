@@ -39,7 +39,7 @@ from goi.reviews.models import (
     RoundProposal,
 )
 from tests import factories
-from tests.conftest import count_statements, log_in, post_form
+from tests.conftest import count_statements, log_in, post_form, statements_of
 from tests.proposals.conftest import PDF, make_proposal, submit
 
 # Names planted on the team: no reviewer page of a single-blind review may show any of them.
@@ -728,3 +728,12 @@ def test_change_labels_read_as_words(app, db, sample):
         assert scoring.changed_field_label(f"score:{first.id}", criteria) == "Score: Dampak"
         assert scoring.changed_value_label("recommendation", "strong_accept") == "Strong accept"
         assert scoring.changed_value_label("panel_note", "") == "—"
+
+
+def test_the_menu_link_costs_no_statement_of_its_own(client, db, sample):
+    """The header asks for the bell's number and the panel membership in one statement."""
+    log_in(client, sample.reviewer)
+    statements = statements_of(client, "/account/proposals")
+    header = [s for s in statements if "panel_members" in s and "notifications" in s]
+    assert len(header) == 1
+    assert [s for s in statements if "FROM notifications" in s] == header
