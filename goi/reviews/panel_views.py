@@ -196,7 +196,10 @@ def panel_page(slug: str):
     challenge = _challenge(slug)
     owner = _is_owner(challenge)
     if request.method == "GET":
-        return _render_panel(challenge, _invite_form(owner))
+        form = _invite_form(owner)
+        # From the check of an address: the address it checked, ready to invite.
+        form.email.data = request.args.get("email", "").strip()[:254] or None
+        return _render_panel(challenge, form)
     form = _invite_form(owner, request.form)
     if form.validate_on_submit():
         try:
@@ -324,6 +327,7 @@ def conflict_check(slug: str):
         unsealed=unsealed,
         show_teams=_shows_teams(challenge),
         kind_labels=CONFLICT_KIND_LABELS,
+        open_to_invitations=panel_admin.may_take_invitations(challenge),
     )
 
 

@@ -378,6 +378,9 @@ def test_the_check_shows_an_addresss_conflicts_with_reasons(db, client, review):
     assert "PT Industri" in page  # the owner sees the team
     clean = client.get(url, query_string={"email": "someone@gmail.com"}).get_data(as_text=True)
     assert "No conflicts found with the current proposals." in clean
+    invite = f"/challenges/{review['challenge'].slug}/review/panel?email=someone@gmail.com#invite-heading"
+    assert f'href="{invite}"' in clean
+    assert 'value="someone@gmail.com"' in client.get(invite).get_data(as_text=True)
     bad = client.get(url, query_string={"email": "nonsense"}).get_data(as_text=True)
     assert "Invalid email address." in bad and "No conflicts found" not in bad
     assert "No conflicts found" not in client.get(url).get_data(as_text=True)
