@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from goi.core import clock
 from goi.core.audit import AuditEvent
 from goi.orgs.models import OrgKind
-from goi.proposals.models import ProposalAttachment, TeamMember, TeamMemberStatus, TeamRole
+from goi.proposals.models import ProposalAttachment
 from goi.reviews import scoring
 from goi.reviews.models import (
     Assignment,
@@ -40,7 +40,7 @@ from goi.reviews.models import (
 )
 from tests import factories
 from tests.conftest import count_statements, log_in, post_form, statements_of
-from tests.proposals.conftest import PDF, make_proposal, submit
+from tests.proposals.conftest import PDF, accepted_partner, make_proposal, submit
 
 # Names planted on the team: no reviewer page of a single-blind review may show any of them.
 TEAM_NAME = "Zulkarnain Penyamar"
@@ -131,18 +131,7 @@ def _team_proposal(db, client, challenge, title="Sistem Peringatan Banjir", atta
     partner_org = factories.make_org(OrgKind.COMMUNITY, owner=partner_user, name=PARTNER_ORG)
     db.session.commit()
     proposal = make_proposal(db, challenge, lead, organization, title=title, team_roles=TEAM_ROLES)
-    proposal.members.append(
-        TeamMember(
-            user_id=partner_user.id,
-            email=partner_user.email,
-            organization=partner_org,
-            role=TeamRole.PARTNER,
-            status=TeamMemberStatus.ACCEPTED,
-            invited_at=clock.now(),
-            accepted_at=clock.now(),
-        )
-    )
-    db.session.commit()
+    accepted_partner(db, proposal, partner_user, partner_org)
     if attachment:
         log_in(client, lead)
         post_form(
@@ -568,18 +557,7 @@ def test_proposers_never_reach_the_panel_pages(client, db, sample):
 
 def test_a_team_member_on_the_panel_without_a_recorded_conflict_still_sees_nothing(client, db, sample):
     """Conflicts are detected when the panel is built; a team member who slipped through is still kept out."""
-    chair_lead = sample.chair
-    sample.proposal.members.append(
-        TeamMember(
-            user_id=chair_lead.id,
-            email=chair_lead.email,
-            role=TeamRole.PARTNER,
-            status=TeamMemberStatus.ACCEPTED,
-            invited_at=clock.now(),
-            accepted_at=clock.now(),
-        )
-    )
-    db.session.commit()
+    accepted_partner(db, sample.proposal, sample.chair)
     log_in(client, sample.chair)
     assert client.get(sample.panel_url()).status_code == 404
 
