@@ -356,14 +356,16 @@ def panels_of(user: User) -> list[PanelMember]:
 
 
 def assignments_by_challenge(user: User) -> list[ChallengeGroup]:
-    """The user's assignments (not declined, of accepted memberships, none with an active conflict), in every round,
-    locked ones too, grouped by challenge and round: the challenges with an open round first, nearest deadline first.
-    One statement."""
+    """The user's assignments (not declined, of accepted memberships, none with an active conflict, of proposals still
+    submitted), in every round, locked ones too, grouped by challenge and round: the challenges with an open round
+    first, nearest deadline first. One statement."""
     query = (
         select(Assignment)
         .join(PanelMember, PanelMember.id == Assignment.member_id)
         .join(ReviewRound, ReviewRound.id == Assignment.round_id)
+        .join(Proposal, Proposal.id == Assignment.proposal_id)
         .where(
+            Proposal.status == ProposalStatus.SUBMITTED,
             PanelMember.user_id == user.id,
             PanelMember.status == PanelStatus.ACCEPTED,
             Assignment.status == AssignmentStatus.ASSIGNED,

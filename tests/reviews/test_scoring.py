@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from goi.core import clock
 from goi.core.audit import AuditEvent
 from goi.orgs.models import OrgKind
-from goi.proposals.models import ProposalAttachment
+from goi.proposals.models import ProposalAttachment, ProposalStatus
 from goi.reviews import scoring
 from goi.reviews.models import (
     Assignment,
@@ -715,3 +715,19 @@ def test_the_menu_link_costs_no_statement_of_its_own(client, db, sample):
     header = [s for s in statements if "panel_members" in s and "notifications" in s]
     assert len(header) == 1
     assert [s for s in statements if "FROM notifications" in s] == header
+
+
+def test_a_withdrawn_proposal_leaves_the_reviewers_list(client, db, sample):
+    log_in(client, sample.reviewer)
+    marker = f'data-assignment-id="{sample.assignments["reviewer"].id}"'
+    assert marker in client.get("/account/reviews").get_data(as_text=True)
+    sample.proposal.status = ProposalStatus.WITHDRAWN
+    db.session.commit()
+    assert marker not in client.get("/account/reviews").get_data(as_text=True)
+    assert client.get(sample.url()).status_code == 404
+
+
+def test_a_chairs_panel_links_the_reviews_overview(client, db, sample):
+    log_in(client, sample.chair)
+    html = client.get("/account/reviews").get_data(as_text=True)
+    assert f'href="/challenges/{sample.challenge.slug}/review"' in html
