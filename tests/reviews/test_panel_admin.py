@@ -236,6 +236,8 @@ def test_the_invited_person_accepts_with_the_matching_address_and_conflicts_are_
 def test_another_address_is_refused_and_nothing_changes(db, client, review):
     link = _invited_link(db, client, review, "juri@example.id")
     log_in(client, review["users"]["org_member"])
+    shown = client.get(link).get_data(as_text=True)
+    assert "This invitation was sent to juri@example.id" in shown and 'value="accept"' not in shown
     response = post_form(client, link, {"decision": "accept"}, page=link)
     assert response.status_code == 422
     assert "This invitation was sent to juri@example.id" in response.get_data(as_text=True)
