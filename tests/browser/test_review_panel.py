@@ -18,7 +18,7 @@ from goi.core.mail import OutboxMessage
 from goi.extensions import db
 from goi.orgs.models import OrgKind
 from goi.proposals.models import Proposal, ProposalStatus, TeamMember, TeamMemberStatus, TeamRole
-from tests.browser.conftest import _open_page
+from tests.browser.test_review_rounds import _page_in
 from tests.challenges import make_challenge
 from tests.factories import make_org, make_user
 
@@ -91,12 +91,6 @@ def _setup(live_server) -> dict:
         ]
         db.session.commit()
         return {"slug": challenge.slug, "reviewers": [(user.email, user.name) for user in reviewers]}
-
-
-def _page_in(browser, live_server, language: str, width: int, console, accessibility):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    context.add_cookies([{"name": "goi_lang", "value": language, "url": live_server.url}])
-    return context, _open_page(context, console, accessibility)
 
 
 def _invitation_link(live_server, email: str) -> str:
