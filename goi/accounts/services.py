@@ -44,8 +44,9 @@ def _refuse_taken_email(email: str) -> None:
         raise DomainError(_("An account with this email address already exists."), field="email")
 
 
-def register_user(name: str, email: str, password: str, locale: str) -> User:
-    """Create an unconfirmed account and queue the confirmation email."""
+def register_user(name: str, email: str, password: str, locale: str, next_path: str | None = None) -> User:
+    """Create an unconfirmed account and queue the confirmation email (whose link leads on to next_path, a path on
+    this site such as an invitation's, once confirmed and logged in)."""
     with transactions.reading():  # the checks and the slow hash hold no write lock
         _refuse_taken_email(email)
         password_hash = _new_password_hash(password)
@@ -54,14 +55,15 @@ def register_user(name: str, email: str, password: str, locale: str) -> User:
     user = User(name=name.strip(), email=normalize_email(email), locale=locale, password_hash=password_hash)
     db.session.add(user)
     db.session.flush()
-    send_confirmation(user)
+    send_confirmation(user, next_path)
     audit.record("account.registered", actor_id=user.id, object_type="user", object_id=user.id)
     return user
 
 
-def send_confirmation(user: User) -> None:
+def send_confirmation(user: User, next_path: str | None = None) -> None:
     token = make_token("confirm", {"user": user.id, "email": user.email})
-    queue_mail(user.email, "confirm_email", user.locale, user=user, link=absolute_url("accounts.confirm", token=token))
+    link = absolute_url("accounts.confirm", token=token, next=next_path)
+    queue_mail(user.email, "confirm_email", user.locale, user=user, link=link)
 
 
 def confirm_email(token: str) -> User:

@@ -16,7 +16,7 @@ from goi.accounts.forms import (
 from goi.core.errors import DomainError
 from goi.core.forms import ActionForm
 from goi.core.policy import AUTHENTICATED, PUBLIC, route
-from goi.core.redirects import redirect_next
+from goi.core.redirects import redirect_next, safe_next
 from goi.extensions import db, limiter
 from goi.site.locale import current_locale
 
@@ -45,16 +45,20 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("site.home"))
     form = RegisterForm()
+    # Where the visitor was going (an invitation's link): through the confirmation and the login, back there.
+    next_path = safe_next(request.args.get("next"))
     if form.validate_on_submit():
         try:
-            services.register_user(form.name.data, form.email.data, form.password.data, current_locale())
+            services.register_user(
+                form.name.data, form.email.data, form.password.data, current_locale(), next_path=next_path
+            )
         except DomainError as error:
             db.session.rollback()
             _apply_error(form, error)
         else:
             db.session.commit()
             flash(_("Account created. We sent a confirmation link to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("accounts.login"))
+            return redirect(url_for("accounts.login", next=next_path))
     return render_template("accounts/register.html", form=form), 200 if request.method == "GET" else 422
 
 
@@ -70,7 +74,7 @@ def confirm(token: str):
             return render_template("accounts/confirm.html", form=form, invalid=True), 400
         db.session.commit()
         flash(_("Thank you, your email address is confirmed. You can log in now."), "success")
-        return redirect(url_for("accounts.login"))
+        return redirect(url_for("accounts.login", next=safe_next(request.args.get("next"))))
     return render_template("accounts/confirm.html", form=form, invalid=False)
 
 

@@ -3,6 +3,7 @@ conflicts of interest (the standalone check, the managers' rulings, a reviewer's
 
 import re
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask_babel import force_locale
@@ -265,6 +266,34 @@ def test_the_link_needs_a_login_and_brings_a_new_person_back(db, client, review)
     assert client.get("/review-invitations/unknown-token").status_code == 302  # the login first, then a 404
     log_in(client, review["users"]["user"])
     assert client.get("/review-invitations/unknown-token").status_code == 404
+
+
+def _next_of(url: str) -> str:
+    return parse_qs(urlsplit(url).query)["next"][0]
+
+
+def test_a_person_without_an_account_registers_and_comes_back_to_the_invitation(db, client, review):
+    link = _invited_link(db, client, review, "baru@example.id")
+    with client.session_transaction() as session:
+        session.clear()
+    login = client.get(link).headers["Location"]
+    assert _next_of(login) == link
+    register = re.search(r'href="(/register\?next=[^"]+)"', client.get(login).get_data(as_text=True)).group(1)
+    assert _next_of(register) == link
+    data = {"name": "Orang Baru", "email": "baru@example.id", "password": "a long new passphrase"}
+    response = post_form(client, register, {**data, "confirm": data["password"]})
+    assert response.status_code == 302 and _next_of(response.headers["Location"]) == link
+    [confirmation] = _mails(db, "confirm_email")
+    confirm = re.search(r"http://localhost(/confirm/\S+)", confirmation.body_text).group(1)
+    assert _next_of(confirm) == link
+    confirmed = post_form(client, confirm)
+    assert _next_of(confirmed.headers["Location"]) == link
+    logged_in = post_form(
+        client, confirmed.headers["Location"], {"email": data["email"], "password": data["password"], "next": link}
+    )
+    assert logged_in.headers["Location"] == link
+    assert post_form(client, link, {"decision": "accept"}, page=link).status_code == 302
+    assert _member(db, review["challenge"], "baru@example.id").status == PanelStatus.ACCEPTED
 
 
 # --- reminders, changes, removal -------------------------------------------------------------------------------------
