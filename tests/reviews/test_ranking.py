@@ -219,6 +219,8 @@ def test_page_shows_figures_alpha_leniency_and_sorts(panel_round, client):
     assert CANARY_NOTE not in html
     order = [int(x) for x in __import__("re").findall(r'data-proposal="(\d+)" class="ranking-row', html)]
     assert order == [a.id, b.id, c.id]
+    for proposal in (a, b, c):  # each row leads to the panel's page of the proposal: its reviews and discussion
+        assert f'href="/challenges/{challenge.slug}/review/proposals/{proposal.id}"' in html
     html = client.get(_url(challenge, "?sort=calibrated")).get_data(as_text=True)
     header = html.split('data-sort="calibrated"')[0].rsplit("<th", 1)[1]
     assert 'aria-sort="descending"' in header

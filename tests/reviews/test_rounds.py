@@ -407,6 +407,8 @@ def test_a_reviewer_declines_with_a_reason_and_the_owners_and_chairs_are_told(re
     start = html.index(f'id="cell-{a.id}-{members["reviewer"].id}"')
     cell = html[start : html.index("</td>", start)]
     assert "Declined" in cell and "konsultan" in cell and "<button" not in cell
+    # Each row leads to the panel's page of the proposal (its reviews and discussion).
+    assert f'href="/challenges/{review["challenge"].slug}/review/proposals/{a.id}"' in html
     with pytest.raises(DomainError, match="declined this proposal"):
         rounds.assign(owner, first, a.id, members["reviewer"].id)
     rounds.assign(owner, first, a.id, members["chair"].id)
