@@ -37,7 +37,17 @@ DEMO_USERS = [
     {
         "email": "wayan@unud.demo.goi.id",
         "name": "Prof. I Wayan Sudarma",
-        "role": "admin, Universitas Udayana (demo); reviewer",
+        "role": "admin, Universitas Udayana (demo); review chair (PJU Banjarmasin)",
+    },
+    {
+        "email": "hendra@unsri.demo.goi.id",
+        "name": "Dr. Hendra Gunawan",
+        "role": "member, Universitas Sriwijaya (demo); reviewer (academic)",
+    },
+    {
+        "email": "ratna@energi.demo.goi.id",
+        "name": "Ir. Ratna Sari Dewi",
+        "role": "independent energy expert; reviewer",
     },
     {"email": "fajar@musi.demo.goi.id", "name": "Fajar Nugroho", "role": "owner, Komunitas Peduli Sungai Musi"},
     {"email": "lina@modalnusantara.demo.goi.id", "name": "Lina Kusuma", "role": "owner, Modal Ventura Nusantara"},
@@ -124,7 +134,7 @@ ORGANIZATIONS = [
         "website": "https://www.unsri.ac.id",
         "verified": False,
         "description": "Pusat riset hidrologi rawa dan perencanaan wilayah Sumatera Selatan.",
-        "members": [("siti@unsri.demo.goi.id", MemberRole.OWNER)],
+        "members": [("siti@unsri.demo.goi.id", MemberRole.OWNER), ("hendra@unsri.demo.goi.id", MemberRole.MEMBER)],
     },
     {
         "slug": "universitas-udayana-demo",
@@ -198,6 +208,8 @@ def _load_people_and_organizations() -> bool:
     users["wayan@unud.demo.goi.id"].expertise = "pengelolaan sampah, teknik lingkungan, waste-to-energy"
     users["siti@unsri.demo.goi.id"].expertise = "hidrologi, banjir, drainase perkotaan, rawa"
     users["budi@airnusantara.demo.goi.id"].expertise = "IoT, sensor kualitas air, kebocoran pipa"
+    users["hendra@unsri.demo.goi.id"].expertise = "teknik elektro, sistem tenaga, kota cerdas"
+    users["ratna@energi.demo.goi.id"].expertise = "energi terbarukan, PLTS, efisiensi energi penerangan"
     admin = users[DEMO_MARKER]
     db.session.flush()
     for spec in ORGANIZATIONS:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
+from goi import demo_reviews
 from goi.accounts.models import User
 from goi.challenges import following, lifecycle, questions
 from goi.challenges import services as challenges
@@ -153,6 +154,7 @@ DEMO_CHALLENGES = [
         proposals=[
             ("wayan@unud.demo.goi.id", "universitas-udayana-demo", "Antrean puskesmas lewat SMS dan WhatsApp", True),
             ("warga@demo.goi.id", None, "Kios antrean di kantor desa", True),
+            ("fajar@musi.demo.goi.id", "komunitas-peduli-sungai-musi", "Relawan pendamping antrean untuk lansia", True),
         ],
     ),
     DemoChallenge(
@@ -169,7 +171,17 @@ DEMO_CHALLENGES = [
         opens=-120,
         closes=-60,
         budget=(1_000_000_000, 2_000_000_000),
-        proposals=[("budi@airnusantara.demo.goi.id", "pt-air-nusantara-teknologi", "PJU surya dengan LoRaWAN", True)],
+        proposals=[
+            ("budi@airnusantara.demo.goi.id", "pt-air-nusantara-teknologi", "PJU surya dengan LoRaWAN", True),
+            ("siti@unsri.demo.goi.id", "universitas-sriwijaya-demo", "Lampu jalan adaptif dengan sensor gerak", True),
+            (
+                "fajar@musi.demo.goi.id",
+                "komunitas-peduli-sungai-musi",
+                "PJU surya swakelola warga bantaran sungai",
+                True,
+            ),
+            ("warga@demo.goi.id", None, "Aplikasi lapor lampu padam berbasis peta", True),
+        ],
     ),
     DemoChallenge(
         ref="demo-palembang-perizinan-umkm",
@@ -200,6 +212,18 @@ DEMO_CHALLENGES = [
         closes=30,
     ),
 ]
+
+# What the proposals that the review of the PJU challenge ranks (and /solutions shows) say they offer.
+_SUMMARIES = {
+    "PJU surya dengan LoRaWAN": "Lampu jalan tenaga surya dengan baterai LiFePO4 yang melapor lewat jaringan LoRaWAN: "
+    "lampu padam dan baterai lemah terlihat di dashboard dinas tanpa menunggu laporan warga.",
+    "Lampu jalan adaptif dengan sensor gerak": "Lampu LED yang meredup saat jalan sepi dan menyala penuh saat ada "
+    "pejalan kaki atau kendaraan, dengan pengendali yang dikembangkan laboratorium kampus.",
+    "PJU surya swakelola warga bantaran sungai": "PJU surya yang dipasang dan dirawat kelompok warga bantaran sungai, "
+    "dengan pelatihan perawatan dan kas perawatan bersama.",
+    "Aplikasi lapor lampu padam berbasis peta": "Aplikasi peta tempat warga melaporkan lampu padam dengan foto dan "
+    "lokasi, diteruskan ke petugas pemeliharaan.",
+}
 
 _SECTION_TEXT = "Kami menjawab kriteria ini dengan uji coba lapangan, data terbuka dan pelibatan warga."
 
@@ -266,7 +290,7 @@ def _build(spec: DemoChallenge, now: datetime) -> None:
                 proposal,
                 {
                     "title": title,
-                    "summary": f"{title}: ringkasan usulan.",
+                    "summary": _SUMMARIES.get(title, f"{title}: ringkasan usulan."),
                     "approach": "Pendekatan **bertahap**: survei, purwarupa, uji coba, perluasan.",
                     "workplan": "1. Bulan 1–2: survei\n2. Bulan 3–5: purwarupa\n3. Bulan 6: evaluasi",
                     "team_roles": "Ketua tim, insinyur lapangan, analis data",
@@ -297,6 +321,11 @@ def _build(spec: DemoChallenge, now: datetime) -> None:
             return
     finally:
         clock.reset()
+    review = demo_reviews.REVIEWS.get(spec.ref)
+    if review is not None:
+        # Its panel, rounds, reviews and decision, each on its day (the review moves the challenge on).
+        demo_reviews.hold_review(review, challenge, owner, closes_at)
+        return
     lifecycle.close_expired_challenges()
     if spec.state in (ChallengeStatus.UNDER_REVIEW, ChallengeStatus.DECIDED, ChallengeStatus.ARCHIVED):
         lifecycle.start_review(owner, challenge)

@@ -13,7 +13,23 @@ from goi.challenges.models import Challenge, ChallengeStatus
 from goi.demo import DEMO_PASSWORD, DEMO_USERS, ORGANIZATIONS
 from goi.extensions import db
 from goi.orgs.models import MemberRole, Membership, Organization, OrgKind, VerificationRequest, VerificationStatus
-from goi.reviews.models import AwardLabel, ChallengeResult
+from goi.reviews.models import (
+    Assignment,
+    AwardLabel,
+    Blindness,
+    ChallengeResult,
+    Conflict,
+    ConflictKind,
+    ConflictSource,
+    PanelMember,
+    PanelRole,
+    PanelStatus,
+    Review,
+    ReviewRound,
+    ReviewSettings,
+    ReviewStatus,
+    RoundProposal,
+)
 from tests import database
 from tests.conftest import post_form
 
@@ -163,7 +179,8 @@ def test_demo_decided_and_archived_challenges_have_published_results(demo_app):
         assert set(published) == {"demo-banjarmasin-pju-pintar", "demo-palembang-perizinan-umkm"}
         decided = published["demo-banjarmasin-pju-pintar"]
         assert decided.challenge.status == ChallengeStatus.DECIDED
-        assert [entry.award for entry in decided.entries] == [AwardLabel.WINNER]
+        assert [entry.award for entry in decided.entries] == [AwardLabel.WINNER, AwardLabel.RUNNER_UP]
+        assert decided.entries[0].proposal.title == "PJU surya dengan LoRaWAN"
         archived = published["demo-palembang-perizinan-umkm"]
         assert archived.challenge.status == ChallengeStatus.ARCHIVED and archived.entries == []
         slug = db.session.scalar(select(Challenge.slug).where(Challenge.ref == "demo-banjarmasin-pju-pintar"))
@@ -198,3 +215,128 @@ def test_demo_text_promises_no_attachment_a_challenge_lacks(demo_app):
             text = " ".join([challenge.problem_html, challenge.context_html, challenge.outcomes_html, *answers])
             if "lampiran" in text.lower() or "terlampir" in text.lower():
                 assert challenge.id in with_documents, challenge.ref
+
+
+def _login(app, email: str):
+    client = app.test_client()
+    response = post_form(client, "/login", {"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302, email
+    return client
+
+
+def _challenge(ref: str) -> Challenge:
+    return db.session.scalar(select(Challenge).where(Challenge.ref == ref))
+
+
+def _reviews_by_round(challenge: Challenge) -> dict[int, list[str]]:
+    rows = db.session.execute(
+        select(ReviewRound.number, Review.status)
+        .join(Assignment, Assignment.round_id == ReviewRound.id)
+        .join(Review, Review.assignment_id == Assignment.id)
+        .where(ReviewRound.challenge_id == challenge.id)
+        .order_by(ReviewRound.number, Review.id)
+    )
+    result: dict[int, list[str]] = {}
+    for number, status in rows:
+        result.setdefault(number, []).append(status)
+    return result
+
+
+def test_demo_decided_challenge_went_through_a_two_round_review(demo_app):
+    """The PJU challenge of Banjarmasin: its panel, conflicts, two locked rounds and the decision from the last one."""
+    _seed(demo_app)
+    with demo_app.app_context():
+        challenge = _challenge("demo-banjarmasin-pju-pintar")
+        slug = challenge.slug
+        assert challenge.status == ChallengeStatus.DECIDED
+        assert db.session.get(ReviewSettings, challenge.id).blindness == Blindness.SINGLE_BLIND
+        panel = {
+            member.email: (member.role, member.status)
+            for member in db.session.scalars(select(PanelMember).where(PanelMember.challenge_id == challenge.id))
+        }
+        assert panel == {
+            "wayan@unud.demo.goi.id": (PanelRole.CHAIR, PanelStatus.ACCEPTED),
+            "hendra@unsri.demo.goi.id": (PanelRole.REVIEWER, PanelStatus.ACCEPTED),
+            "ratna@energi.demo.goi.id": (PanelRole.REVIEWER, PanelStatus.ACCEPTED),
+        }
+        rounds = db.session.scalars(
+            select(ReviewRound).where(ReviewRound.challenge_id == challenge.id).order_by(ReviewRound.number)
+        ).all()
+        assert [(r.number, r.name) for r in rounds] == [(1, "Seleksi administrasi dan teknis"), (2, "Presentasi")]
+        assert all(r.locked_at is not None for r in rounds)
+        submitted = ReviewStatus.SUBMITTED
+        by_round = _reviews_by_round(challenge)
+        assert set(by_round) == {1, 2} and all(status == submitted for s in by_round.values() for status in s)
+        first = db.session.scalars(select(RoundProposal).where(RoundProposal.round_id == rounds[0].id)).all()
+        assert len(first) >= 4 and sum(row.shortlisted for row in first) == 2
+        second = set(
+            db.session.scalars(select(RoundProposal.proposal_id).where(RoundProposal.round_id == rounds[1].id))
+        )
+        assert second == {row.proposal_id for row in first if row.shortlisted}
+        # The demo's addresses share demo.goi.id and name no common institution: only these conflicts are found.
+        found = {
+            (c.user.email, c.proposal.title, c.source, c.kind): c.reason
+            for c in db.session.scalars(select(Conflict).where(Conflict.challenge_id == challenge.id))
+        }
+        unsri = "Lampu jalan adaptif dengan sensor gerak"
+        musi = "PJU surya swakelola warga bantaran sungai"
+        assert set(found) == {
+            ("hendra@unsri.demo.goi.id", unsri, ConflictSource.DETECTED, ConflictKind.ORGANIZATION),
+            ("hendra@unsri.demo.goi.id", unsri, ConflictSource.DETECTED, ConflictKind.EMAIL_DOMAIN),
+            ("ratna@energi.demo.goi.id", musi, ConflictSource.DECLARED, ConflictKind.PERSONAL),
+        }
+        assert found["ratna@energi.demo.goi.id", musi, ConflictSource.DECLARED, ConflictKind.PERSONAL]
+        conflicted = {(c.user_id, c.proposal_id) for c in db.session.scalars(select(Conflict))}
+        assigned = set(
+            db.session.execute(
+                select(PanelMember.user_id, Assignment.proposal_id)
+                .join(Assignment, Assignment.member_id == PanelMember.id)
+                .where(PanelMember.challenge_id == challenge.id)
+            )
+        )
+        assert not conflicted & assigned
+        result = db.session.scalar(select(ChallengeResult).where(ChallengeResult.challenge_id == challenge.id))
+        awards = [(e.proposal.title, e.award) for e in result.entries]
+        assert awards == [("PJU surya dengan LoRaWAN", AwardLabel.WINNER), (unsri, AwardLabel.RUNNER_UP)]
+
+    owner = _login(demo_app, "rina@banjarmasin.demo.goi.id")
+    assert owner.get(f"/challenges/{slug}/review").status_code == 200
+    first_ranking = owner.get(f"/challenges/{slug}/review/rounds/1/ranking").get_data(as_text=True)
+    assert "PJU surya swakelola warga bantaran sungai" in first_ranking and "flag-few" not in first_ranking
+    second_ranking = owner.get(f"/challenges/{slug}/review/rounds/2/ranking")
+    assert second_ranking.status_code == 200 and "PJU surya dengan LoRaWAN" in second_ranking.get_data(as_text=True)
+    conflicts_page = owner.get(f"/challenges/{slug}/review/conflicts").get_data(as_text=True)
+    assert (
+        "Ketua komunitas pengusul adalah adik ipar saya." in conflicts_page and "Dr. Hendra Gunawan" in conflicts_page
+    )
+    solutions = demo_app.test_client().get("/solutions").get_data(as_text=True)
+    assert "PJU surya dengan LoRaWAN" in solutions
+    assert "Lampu jalan adaptif dengan sensor gerak" not in solutions  # a runner-up is not a winner
+
+
+def test_demo_challenge_under_review_has_partial_reviews(demo_app):
+    """The puskesmas challenge of Denpasar: round 1 open, reviews submitted, one draft, one not started."""
+    _seed(demo_app)
+    with demo_app.app_context():
+        challenge = _challenge("demo-denpasar-antrean-puskesmas")
+        slug, title = challenge.slug, challenge.title
+        assert challenge.status == ChallengeStatus.UNDER_REVIEW
+        rounds = db.session.scalars(select(ReviewRound).where(ReviewRound.challenge_id == challenge.id)).all()
+        assert len(rounds) == 1 and rounds[0].locked_at is None
+        statuses = _reviews_by_round(challenge)[1]
+        assert statuses.count(ReviewStatus.DRAFT) == 1 and statuses.count(ReviewStatus.SUBMITTED) >= 3
+        assignments = db.session.scalar(select(func.count()).where(Assignment.round_id == rounds[0].id))
+        assert assignments > len(statuses)  # one assignment is not started
+        waiting = db.session.scalars(
+            select(PanelMember.email).where(
+                PanelMember.challenge_id == challenge.id, PanelMember.status == PanelStatus.INVITED
+            )
+        ).all()
+        assert waiting == ["siti@unsri.demo.goi.id"]
+
+    owner = _login(demo_app, "made@denpasar.demo.goi.id")
+    page = owner.get(f"/challenges/{slug}/review/rounds/1/ranking").get_data(as_text=True)
+    assert page.count("flag-few") == 2  # two proposals have one submitted review of the two wanted
+    reviewer = _login(demo_app, "ratna@energi.demo.goi.id")
+    mine = reviewer.get("/account/reviews")
+    assert mine.status_code == 200 and title in mine.get_data(as_text=True)

@@ -35,11 +35,12 @@ DECLARABLE = (
     ConflictKind.FINANCIAL,
     ConflictKind.OTHER,
 )
-# Second-level domains under which an institution registers its own name: ugm.ac.id, not ac.id.
+# Domains under which an institution registers its own name: ugm.ac.id, not ac.id. demo.goi.id is the demo data's,
+# where each organization has its own subdomain (unsri.demo.goi.id), as the public suffix list's private part does.
 _SECOND_LEVEL = frozenset(
     {
         "ac.id", "co.id", "go.id", "or.id", "web.id", "sch.id", "my.id", "net.id", "mil.id", "biz.id", "desa.id",
-        "ponpes.id", "co.uk", "ac.uk", "com.au", "edu.au", "com.sg", "edu.sg", "com.my", "edu.my",
+        "ponpes.id", "co.uk", "ac.uk", "com.au", "edu.au", "com.sg", "edu.sg", "com.my", "edu.my", "demo.goi.id",
     }
 )  # fmt: skip
 
@@ -65,7 +66,8 @@ def institution_domain(email: str) -> str | None:
     if "." not in domain or domain in webmail_domains():
         return None
     labels = domain.split(".")
-    keep = 3 if len(labels) >= 3 and ".".join(labels[-2:]) in _SECOND_LEVEL else 2
+    # The institution's name is the label before the longest of those domains the address ends with.
+    keep = next((size + 1 for size in (3, 2) if len(labels) > size and ".".join(labels[-size:]) in _SECOND_LEVEL), 2)
     institution = ".".join(labels[-keep:])
     return None if institution in webmail_domains() else institution
 
