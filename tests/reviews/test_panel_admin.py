@@ -500,6 +500,29 @@ def test_others_reach_no_conflict_they_may_not_rule_on(db, client, review):
     assert client.get(declare_url).status_code == 403
 
 
+def test_a_chair_sees_nothing_of_a_proposal_they_are_conflicted_with(db, client, review):
+    from goi.reviews import conflicts
+
+    chair = factories.make_user(email="ketua@industri.id", name="Ketua Panel")  # shares industri.id with team A
+    _accepted(db, review["challenge"], chair, PanelRole.CHAIR)
+    other = factories.make_user(email="lain@industri.id", name="Juri Lain")
+    _accepted(db, review["challenge"], other)
+    conflicts.record_detected(review["challenge"], chair)
+    conflicts.record_detected(review["challenge"], other)
+    db.session.commit()
+    log_in(client, chair)
+    page = client.get(_url(review["challenge"], "conflicts")).get_data(as_text=True)
+    rows = re.findall(r"<tr data-conflict=.*?</tr>", page, re.S)
+    # Only their own conflict with proposal A, not the other member's; the form sets none with A either.
+    assert len(rows) == 1 and "Ketua Panel" in rows[0]
+    proposal_choices = re.search(r'<select[^>]*id="proposal_id".*?</select>', page, re.S).group(0)
+    assert "Usulan Industri" not in proposal_choices and "Usulan Warga" in proposal_choices
+    assert 'class="mt-2 conflict-clear"' not in page
+    check = client.get(_url(review["challenge"], "conflicts/check"), query_string={"email": "x@industri.id"})
+    assert "Usulan Industri" not in check.get_data(as_text=True)
+    assert "No conflicts found" in check.get_data(as_text=True)
+
+
 def test_a_blind_review_names_no_team_on_the_reviewers_page(db, client, review):
     from goi.reviews.models import Blindness, ReviewSettings
 
