@@ -1,13 +1,14 @@
 """Confidentiality of the review: canaries planted in proposal A's reviews never reach anyone who may not read them.
 
 A challenge past its deadline has two submitted proposals: A by the proposer's team, B by a competitor's. Its panel
-is the owner, a chair, a reviewer assigned both proposals, a reviewer with a conflict with A (assigned B), and a
-reviewer whose very name is a canary (assigned A). A's reviews carry a canary comment, panel note, discussion post,
-weighted score and decline reason; B's reviews carry their own. Then every GET route of the application is crawled
-as the proposer, the competitor, the conflicted reviewer, a logged-in user outside the panel and an anonymous
-visitor, while the review runs and once the results are published (with the comments shared and without), and the
-notifications and emails addressed to them are read: no canary they may not read is in any of it. The owner's pages
-show every canary, so that a crawl that sees nothing cannot pass for a crawl that finds nothing.
+is the owner, a chair, a second chair who declared a conflict with A, a reviewer assigned both proposals, a reviewer
+with a conflict with A set by the owner (assigned B), and a reviewer whose very name is a canary (assigned A). A's
+reviews carry a canary comment, panel note, discussion post, weighted score and decline reason; B's reviews carry
+their own. Then every GET route of the application is crawled as the proposer, the competitor, the conflicted
+reviewer, the conflicted chair, a logged-in user outside the panel and an anonymous visitor, while the review runs
+and once the results are published (with the comments shared and without), and the notifications and emails
+addressed to them are read: no canary they may not read is in any of it. The owner's pages show every canary, so
+that a crawl that sees nothing cannot pass for a crawl that finds nothing.
 """
 
 import io
@@ -67,9 +68,13 @@ A_SCORE, B_SCORE = 73.19, 41.37
 # What the search boxes are asked: parts of the canaries, so that a page repeating the query shows no whole canary.
 SEARCH_QUERIES = ("KANARI", "KOMENTAR", "CATATAN", "DISKUSI", "Kanari Zq", "Zq", "juri.kanari", "73")
 
-# Who reads nothing of A (their crawl must not show any of A's canaries), and who reads nothing of B either.
-ROLES = ("proposer", "competitor", "conflicted", "outsider", "visitor")
+# Who reads nothing of A (their crawl must not show any of A's canaries), and who reads nothing of B either. The
+# conflicted chair runs the review with the owner but declared a conflict with A: they read the panel's list (the
+# canary reviewer's name and address among its members) and nothing of A's reviews.
+ROLES = ("proposer", "competitor", "conflicted", "conflicted_chair", "outsider", "visitor")
 NOTHING_OF_B = ("proposer", "outsider", "visitor")
+ON_THE_PANEL = ("conflicted", "conflicted_chair")
+A_REVIEWS = ("comment A", "panel note A", "discussion A", "decline reason A", "score A")
 
 # Routes the crawl does not fill: each needs a token that only an email carries, and shows only that token's own
 # object (an account to confirm, a password to reset, an organization's or a team's invitation, a saved search to
@@ -138,6 +143,7 @@ def story(app, db, world, make_challenge):
     proposer = factories.make_user(email="ketua@tim-alfa.id", name="Ketua Tim Alfa")
     competitor = factories.make_user(email="ketua@tim-beta.id", name="Ketua Tim Beta")
     canary = factories.make_user(email=CANARY_EMAIL, name=CANARY_NAME)
+    conflicted_chair = factories.make_user(email="ketua.kedua@example.id", name="Ketua Kedua Berkonflik")
     challenge = make_challenge(title="Banjir Kanal Palembang")
     proposal_a = make_submitted_proposal(db, challenge, proposer, title="Usulan Alfa")
     proposal_b = make_submitted_proposal(db, challenge, competitor, title="Usulan Beta")
@@ -145,13 +151,19 @@ def story(app, db, world, make_challenge):
     lifecycle.close_expired_challenges()
 
     members = {}
-    for user, role in ((chair, PanelRole.CHAIR), (reviewer, PanelRole.REVIEWER), (conflicted, PanelRole.REVIEWER)):
+    for user, role in (
+        (chair, PanelRole.CHAIR),
+        (conflicted_chair, PanelRole.CHAIR),
+        (reviewer, PanelRole.REVIEWER),
+        (conflicted, PanelRole.REVIEWER),
+    ):
         members[user.id] = panel_admin.accept(user, panel_admin.invite(owner, challenge, user.email, role, None))
     members[canary.id] = panel_admin.accept(
         canary, panel_admin.invite(owner, challenge, CANARY_EMAIL, PanelRole.REVIEWER, None)
     )
     waiting = panel_admin.invite(owner, challenge, "belum.menjawab@example.id", PanelRole.REVIEWER, None)
     conflicts.set_conflict(owner, conflicted.id, proposal_a, ConflictKind.EMPLOYMENT, "Bekerja di organisasi tim Alfa.")
+    conflicts.declare(conflicted_chair, proposal_a, ConflictKind.PERSONAL, "Saudara ketua tim Alfa.")
 
     review_round = rounds.create_first_round(
         owner, challenge, rounds.RoundValues("Seleksi", clock.now() + timedelta(days=14), 2)
@@ -196,6 +208,7 @@ def story(app, db, world, make_challenge):
             "proposer": proposer,
             "competitor": competitor,
             "conflicted": conflicted,
+            "conflicted_chair": conflicted_chair,
             "outsider": users["user"],
             "owner": owner,
             "reviewer": reviewer,
@@ -283,7 +296,7 @@ def found(canary, text: str) -> bool:
 
 
 def identities(story) -> dict[str, str]:
-    """The names and addresses of the panel's other members: the conflicted reviewer reads them on B's page."""
+    """The names and addresses of the panel's other members: its members read them (on B's page, the panel's list)."""
     users = story["users"]
     return {
         f"{role} {part}": getattr(users[role], part)
@@ -293,12 +306,17 @@ def identities(story) -> dict[str, str]:
 
 
 def forbidden_for(role: str, story) -> dict:
-    """The canaries the role may not read anywhere: all of A's; B's too and who is on the panel, outside it."""
-    forbidden = dict(CANARIES_A)
+    """The canaries the role may not read anywhere: all of A's (on the panel: A's reviews); B's too and who is on the
+    panel, outside it."""
+    if role in ON_THE_PANEL:
+        forbidden = {name: CANARIES_A[name] for name in A_REVIEWS}
+        if role == "conflicted":
+            # A reviewer reads the names of the reviewers of their own proposals only: the canary reviewer reviews A.
+            forbidden |= {name: CANARIES_A[name] for name in ("reviewer name", "reviewer email")}
+        return forbidden
+    forbidden = CANARIES_A | identities(story)
     if role in NOTHING_OF_B:
         forbidden |= CANARIES_B
-    if role != "conflicted":
-        forbidden |= identities(story)
     return forbidden
 
 
@@ -373,7 +391,7 @@ def test_no_canary_reaches_anyone_outside_the_panel(app, db, world, story, stage
             assert found(CANARIES_A["comment A"], texts[f"/proposals/{a.id}"]) is shared
         if role == "competitor":
             assert found(CANARIES_B["comment B"], texts[f"/proposals/{b.id}"]) is shared
-        if role == "conflicted" and stage == "under review":
+        if role in ON_THE_PANEL and stage == "under review":
             # They read B's reviews and discussion: the crawl reaches the panel's pages as them.
             assert all(found(canary, "\n".join(texts.values())) for canary in CANARIES_B.values())
     assert leaks == []
