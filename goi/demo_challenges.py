@@ -213,8 +213,14 @@ DEMO_CHALLENGES = [
     ),
 ]
 
-# What the proposals that the review of the PJU challenge ranks (and /solutions shows) say they offer.
+# What the proposals the demo's reviews read (and /solutions shows) say they offer.
 _SUMMARIES = {
+    "Antrean puskesmas lewat SMS dan WhatsApp": "Nomor antrean diambil dari rumah lewat SMS atau WhatsApp, dengan "
+    "pengingat saat giliran mendekat, sehingga warga tanpa ponsel pintar tetap terlayani.",
+    "Kios antrean di kantor desa": "Kios layar sentuh di kantor desa tempat warga mengambil nomor antrean puskesmas "
+    "dengan bantuan perangkat desa.",
+    "Relawan pendamping antrean untuk lansia": "Relawan komunitas yang mendaftarkan dan mendampingi warga lanjut usia "
+    "di puskesmas pada jam sibuk pagi.",
     "PJU surya dengan LoRaWAN": "Lampu jalan tenaga surya dengan baterai LiFePO4 yang melapor lewat jaringan LoRaWAN: "
     "lampu padam dan baterai lemah terlihat di dashboard dinas tanpa menunggu laporan warga.",
     "Lampu jalan adaptif dengan sensor gerak": "Lampu LED yang meredup saat jalan sepi dan menyala penuh saat ada "
