@@ -30,7 +30,7 @@ translations: install
 	$(BIN)/pybabel -q compile --use-fuzzy -d goi/translations
 
 messages: install
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k N_plural:1,2 -o goi/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k N_plural:1,2 -k lazy_pgettext:1c,2 -o goi/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel -q update -i goi/translations/messages.pot -d goi/translations --no-fuzzy-matching
 
 migrate: install

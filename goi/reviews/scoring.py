@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -51,12 +52,14 @@ from goi.reviews.models import (
 
 MAX_TEXT = 5000
 CONFIDENCE_LEVELS = (1, 2, 3, 4)
+# In the context "recommendation": "Accept" and "Reject" are also buttons (an invitation, a verification) whose
+# Indonesian differs ("Terima", "Tolak" there; "Layak diterima", "Tidak layak" here).
 RECOMMENDATION_LABELS = {
-    Recommendation.STRONG_ACCEPT: _l("Strong accept"),
-    Recommendation.ACCEPT: _l("Accept"),
-    Recommendation.WEAK_ACCEPT: _l("Weak accept"),
-    Recommendation.WEAK_REJECT: _l("Weak reject"),
-    Recommendation.REJECT: _l("Reject"),
+    Recommendation.STRONG_ACCEPT: lazy_pgettext("recommendation", "Strong accept"),
+    Recommendation.ACCEPT: lazy_pgettext("recommendation", "Accept"),
+    Recommendation.WEAK_ACCEPT: lazy_pgettext("recommendation", "Weak accept"),
+    Recommendation.WEAK_REJECT: lazy_pgettext("recommendation", "Weak reject"),
+    Recommendation.REJECT: lazy_pgettext("recommendation", "Reject"),
 }
 CONFIDENCE_LABELS = {
     1: _l("1 · Low: the field is not mine"),

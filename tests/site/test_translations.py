@@ -18,7 +18,15 @@ CATALOGUE = TRANSLATIONS / "id" / "LC_MESSAGES" / "messages.po"
 COMPILED = CATALOGUE.with_suffix(".mo")
 
 # The keywords of `make messages`: Babel's defaults (_, gettext, ngettext, ...) plus Flask-Babel's lazy ones.
-KEYWORDS = {**DEFAULT_KEYWORDS, "_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "lazy_pgettext": ((1, "c"), 2),
+}
 # Mail and notification templates (templates/mail, templates/notify) are rendered in the recipient's language, so
 # their strings need translating too; babel.cfg maps only the HTML templates.
 TEXT_TEMPLATES = ("templates/**.txt", "jinja2")
@@ -30,19 +38,20 @@ def _placeholders(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text.replace("%%", "")))
 
 
-def _source_messages() -> dict[str | tuple[str, ...], set[str]]:
-    """msgid (a tuple for plurals) -> the files it comes from, extracted as `make messages` does."""
+def _source_messages(with_context: bool = False) -> dict:
+    """msgid (a tuple for plurals) -> the files it comes from, extracted as `make messages` does; with_context, the
+    keys are (msgid, context), context None for most."""
     with open(ROOT / "babel.cfg", encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config, "babel.cfg")
     if not any(pattern.endswith(".txt") for pattern, _method in method_map):
         method_map = [*method_map, TEXT_TEMPLATES]
-    messages: dict[str | tuple[str, ...], set[str]] = {}
-    for filename, _lineno, message, _comments, _context in extract_from_dir(
+    messages: dict = {}
+    for filename, _lineno, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS
     ):
         key = message if isinstance(message, str) else tuple(part for part in message if part)
         if key:
-            messages.setdefault(key, set()).add(filename)
+            messages.setdefault((key, context or None) if with_context else key, set()).add(filename)
     return messages
 
 
@@ -69,9 +78,9 @@ def test_catalogue_header_is_indonesian_with_one_plural_form():
 def test_every_source_message_has_an_indonesian_translation():
     catalogue = _read_catalogue()
     problems = []
-    for key, files in sorted(_source_messages().items(), key=lambda item: str(item[0])):
+    for (key, context), files in sorted(_source_messages(with_context=True).items(), key=lambda item: str(item[0])):
         where = ", ".join(sorted(files))
-        entry = catalogue.get(key if isinstance(key, str) else key[0])
+        entry = catalogue.get(key if isinstance(key, str) else key[0], context=context)
         if entry is None or (isinstance(key, tuple) and entry.id != key):
             problems.append(f"missing: {key!r} ({where})")
             continue
@@ -189,3 +198,16 @@ def test_mail_is_written_in_the_recipients_language(app, db, locale, subject, gr
     assert message.subject == subject
     assert message.body_text.startswith(greeting)
     db.session.rollback()
+
+
+def test_a_word_with_two_meanings_is_translated_in_its_context(app):
+    """ "Accept" is a button (an invitation) and a reviewer's recommendation; Indonesian says them differently."""
+    from flask_babel import force_locale, gettext
+
+    from goi.reviews.models import Recommendation
+    from goi.reviews.scoring import RECOMMENDATION_LABELS
+
+    with app.test_request_context("/"), force_locale("id"):
+        assert gettext("Accept") == "Terima" and gettext("Reject") == "Tolak"
+        assert str(RECOMMENDATION_LABELS[Recommendation.ACCEPT]) == "Layak diterima"
+        assert str(RECOMMENDATION_LABELS[Recommendation.REJECT]) == "Tidak layak diterima"
