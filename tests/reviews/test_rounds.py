@@ -342,8 +342,14 @@ def test_the_overview_tells_why_the_review_may_not_start(db, world, make_challen
     log_in(client, world["users"]["gov_admin"])
     html = client.get(f"/challenges/{challenge.slug}/review").get_data(as_text=True)
     assert "sealed until the deadline" in html
+    assert "cannot start yet" in html
     html = client.get(f"/challenges/{challenge.slug}/review/rounds").get_data(as_text=True)
     assert "Create round 1" not in html
+    # A challenge whose review has ended says only that: not that it cannot start yet.
+    challenge.status = ChallengeStatus.CANCELLED
+    db.session.commit()
+    html = client.get(f"/challenges/{challenge.slug}/review").get_data(as_text=True)
+    assert "The review is over" in html and "cannot start yet" not in html
 
 
 def test_creating_round_one_through_the_form_in_the_challenges_zone(db, world, make_challenge, client):
