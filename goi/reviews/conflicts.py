@@ -240,6 +240,15 @@ def declare(reviewer: User, proposal: Proposal, kind: ConflictKind, note: str) -
     """The reviewer's own statement of a conflict with a proposal."""
     if kind not in DECLARABLE:
         raise DomainError(_("Choose the kind of conflict."), field="kind")
+    already = select(Conflict.id).where(
+        Conflict.proposal_id == proposal.id,
+        Conflict.user_id == reviewer.id,
+        Conflict.source == ConflictSource.DECLARED,
+        Conflict.kind == kind,
+        Conflict.cleared_at.is_(None),
+    )
+    if db.session.scalar(already) is not None:
+        raise DomainError(_("You have already declared this conflict."), field="kind")
     return _new_conflict(reviewer, reviewer.id, proposal, ConflictSource.DECLARED, kind, note)
 
 

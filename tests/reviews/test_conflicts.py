@@ -163,6 +163,8 @@ def test_declared_set_and_cleared_by_the_right_person(db, field):
     with pytest.raises(DomainError):
         conflicts.declare(reviewer, field["b"], ConflictKind.TEAM_MEMBER, "")  # detected kinds are not declared
     declared = conflicts.declare(reviewer, field["b"], ConflictKind.PERSONAL, "Sepupu")
+    with pytest.raises(DomainError, match="already declared"):  # the same declaration twice
+        conflicts.declare(reviewer, field["b"], ConflictKind.PERSONAL, "Sepupu lagi")
     ruled = conflicts.set_conflict(owner, reviewer.id, field["b"], ConflictKind.FINANCIAL, "Pemegang saham")
     db.session.commit()
     assert declared.source == ConflictSource.DECLARED and ruled.source == ConflictSource.SET
