@@ -28,6 +28,7 @@ from goi.proposals.models import Proposal, ProposalStatus, ProposalVersion, Team
 NOW = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 PROPOSALS_PER_CHALLENGE = 10
 ANONYMOUS_PAGES = (
+    "/",
     "/challenges",
     "/challenges?sector=water&sort=newest",
     "/challenges?sort=budget&budget_min=200000000",
@@ -36,8 +37,18 @@ ANONYMOUS_PAGES = (
     "/orgs",
     "/orgs?kind=government&verified=1",
     "/search?q=banjir",  # no index is built (about 400 documents/s): bench.search measures the engine at 100k
+    "/metros",
+    "/metros/patungraya-agung",  # every challenge is in Kota Palembang (16.71), a member
 )
-USER_PAGES = ("/account/challenges", "/account/proposals", "/challenges/tantangan-0/proposals")
+USER_PAGES = (
+    "/?as=user",  # the home page of the logged-in bench user (the query string only tells the two clients apart)
+    "/account/challenges",
+    "/account/challenges?status=published",
+    "/account/challenges.csv",
+    "/account/proposals",
+    "/account/alerts",
+    "/challenges/tantangan-0/proposals",
+)
 
 
 def _challenge_status(number: int) -> ChallengeStatus:
