@@ -3,7 +3,8 @@
 The owner of a challenge under review opens the ranking from the review's overview, sorts it by the calibrated score
 by keyboard (the header says which column sorts it), shortlists two proposals by keyboard, downloads the XLSX export
 and opens it; at the end the owner changes the review settings, locks the round and decides, which publishes the
-results, and a visitor finds the winner among the solutions. At 390 px the table scrolls inside its own region and the page does not scroll sideways.
+results, and a visitor finds the winner among the solutions. At 390 px the table scrolls inside its own region and
+the page does not scroll sideways.
 """
 
 from datetime import timedelta
