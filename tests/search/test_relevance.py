@@ -5,40 +5,18 @@ judgments (0–3 per document id, unlisted ids are 0), written before looking at
 are indexed through the real backend in a temporary folder and every query runs through the service's query path.
 """
 
-import json
 import math
 from collections.abc import Callable
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-from goi.challenges.models import ChallengeStatus
-from goi.search import service
-from goi.search.documents import CHALLENGE_BOOSTS
-from goi.search.types import SearchDocument, SearchQuery
-from goi.search.whoosh_backend import WhooshBackend
+from tests.search import judged_eval
+from tests.search.judged_eval import JUDGED, K, build_index, engine_ranker, ndcg
 
-JUDGED = Path(__file__).parent / "judged"
-K = 10
 THRESHOLD = 0.90
-NOW = datetime(2026, 11, 29, tzinfo=UTC)
 
 
 # ---------------------------------------------------------------- nDCG
-
-
-def dcg(grades: list[int], k: int = K) -> float:
-    """Discounted cumulative gain of the first k grades: gain 2^rel − 1, discount log2(rank + 1)."""
-    return sum((2**grade - 1) / math.log2(rank + 2) for rank, grade in enumerate(grades[:k]))
-
-
-def ndcg(ranked_ids: list[int], judgments: dict[int, int], k: int = K) -> float:
-    """nDCG@k of a ranking against graded judgments; the ideal ranking is the judgments sorted by grade."""
-    ideal = dcg(sorted(judgments.values(), reverse=True), k)
-    if ideal == 0:
-        return 1.0
-    return dcg([judgments.get(object_id, 0) for object_id in ranked_ids], k) / ideal
 
 
 def test_ndcg_of_toy_rankings():
@@ -59,14 +37,11 @@ def test_ndcg_of_toy_rankings():
 
 
 def load_documents() -> list[dict]:
-    return json.loads((JUDGED / "documents.json").read_text(encoding="utf-8"))
+    return judged_eval.load_documents(JUDGED)
 
 
 def load_queries() -> list[dict]:
-    queries = json.loads((JUDGED / "queries.json").read_text(encoding="utf-8"))
-    for query in queries:
-        query["judgments"] = {int(object_id): grade for object_id, grade in query["judgments"].items()}
-    return queries
+    return judged_eval.load_queries(JUDGED)
 
 
 def test_judged_set_is_well_formed():
@@ -80,46 +55,10 @@ def test_judged_set_is_well_formed():
         assert set(query["judgments"].values()) <= {1, 2, 3}, query["text"]
 
 
-def search_document(raw: dict) -> SearchDocument:
-    """The SearchDocument of one judged record, visible to the public."""
-    return SearchDocument(
-        key=f"{raw['type']}:{raw['id']}",
-        type=raw["type"],
-        object_id=raw["id"],
-        title=raw["title"],
-        summary=raw["summary"],
-        body=raw["body"],
-        url=f"/judged/{raw['id']}",
-        sector=raw["sector"],
-        province=raw["province"],
-        status=raw["status"],
-        org_kind=raw["org_kind"],
-        created_at=NOW,
-        principals=("public",),
-        # As goi.search.documents does: archived challenges rank a little lower.
-        boost=CHALLENGE_BOOSTS.get(ChallengeStatus(raw["status"]), 1.0) if raw["type"] == "challenge" else 1.0,
-    )
-
-
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory) -> Callable[..., list[int]]:
     """A function from a judged query (and a depth) to the object ids the engine ranks first, best first."""
-    backend = WhooshBackend(str(tmp_path_factory.mktemp("index")))
-    backend.index([search_document(raw) for raw in load_documents()])
-
-    def run(query: dict, depth: int = K) -> list[int]:
-        search_query = SearchQuery(
-            text=query["text"],
-            principals=("public",),
-            now=NOW,
-            types=tuple(query["types"]),
-            filters=dict(query["filters"]),
-            per_page=depth,
-        )
-        results = service.run_query(backend, search_query)
-        return [hit.object_id for hit in results.hits]
-
-    return run
+    return engine_ranker(build_index(JUDGED, tmp_path_factory.mktemp("index")))
 
 
 def score_all(run: Callable[..., list[int]]) -> list[tuple[float, dict, list[int]]]:
