@@ -7,6 +7,7 @@ a document, grades in 0..3, and a score in [0, 1] for every query from both the 
 
 import pytest
 
+from goi.search import analysis
 from tests.search import judged_eval
 from tests.search.judged_eval import HARD, KINDS
 
@@ -45,6 +46,14 @@ def test_the_hard_set_has_both_languages(documents, queries):
     assert {query["language"] for query in queries} == {"id", "en"}
     cross = {query["language"] for query in queries if query["kind"] == "cross_language"}
     assert cross == {"id", "en"}
+
+
+def test_no_document_holds_every_word_of_a_partial_query(documents, queries):
+    held = [set(analysis.terms(" ".join((raw["title"], raw["summary"], raw["body"])))) for raw in documents]
+    for query in queries:
+        if query["kind"] == "partial":
+            words = set(analysis.terms(query["text"]))
+            assert len(words) >= 2 and not any(words <= terms for terms in held), query["text"]
 
 
 def test_the_measurement_scores_every_query_in_zero_to_one(queries):
