@@ -19,6 +19,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
+from goi.search.whoosh_queries import SoftOr
 from goi.search.whoosh_reading import RecentCache
 
 K1 = 1.2
@@ -35,13 +36,15 @@ class Unsupported(Exception):
 class _Eval:
     """One node over the candidates: score, match mask, matching term leaves, term leaves, matched terms."""
 
-    __slots__ = ("count", "leaves", "mask", "score", "terms")
+    __slots__ = ("count", "full", "leaves", "mask", "score", "terms")
 
     def __init__(self, size: int):
         self.score = np.zeros(size, dtype=np.float64)
         self.mask = np.zeros(size, dtype=bool)
         self.count = np.zeros(size, dtype=np.int64)
         self.leaves = 0
+        # Under a SoftOr: the documents holding every content group (ranked ahead of the others).
+        self.full: np.ndarray | None = None
         self.terms: list[tuple[tuple[str, bytes], np.ndarray]] = []
 
 
@@ -163,6 +166,8 @@ class Scorer:
             return self._term(node.fieldname, node.text, node.boost)
         if isinstance(node, query.Phrase):
             return self._phrase(node)
+        if isinstance(node, SoftOr):
+            return self._soft_or(node)
         if isinstance(node, query.Or):
             return self._or(node)
         if isinstance(node, query.And):
@@ -200,6 +205,8 @@ class Scorer:
         found.score[~keep] = 0.0
         found.count[~keep] = 0
         found.terms = [(term, mask & keep) for term, mask in found.terms]
+        if found.full is not None:
+            found.full &= keep
 
     def _fuzzy(self, node: query.FuzzyTerm) -> _Eval:
         words = [word for word in node._btexts(self.reader) if word]
@@ -252,6 +259,19 @@ class Scorer:
             found.score = np.where(found.mask, (found.score + bonus) * ((termcount - 1) / termcount), 0.0)
         return found
 
+    def _soft_or(self, node: SoftOr) -> _Eval:
+        """The groups' BM25F sum times the share of groups the document holds (Lucene's coord), where it holds
+        at least minmatch of them."""
+        parts = [self.evaluate(child) for child in node.subqueries]
+        found = self._sum(parts)
+        groups = np.add.reduce([part.mask for part in parts], dtype=np.int64)
+        found.score *= groups / len(parts)
+        if node.boost != 1.0:
+            found.score *= node.boost
+        found.full = groups == len(parts)
+        self._restrict(found, groups >= max(node.minmatch, 1))
+        return found
+
     def _and(self, node: query.And) -> _Eval:
         positive = [child for child in node.subqueries if not isinstance(child, query.Not)]
         negative = [child.query for child in node.subqueries if isinstance(child, query.Not)]
@@ -262,6 +282,9 @@ class Scorer:
         keep = np.logical_and.reduce([part.mask for part in parts])
         for child in negative:
             keep &= ~self.evaluate(child).mask
+        fulls = [part.full for part in parts if part.full is not None]
+        if fulls:
+            found.full = np.logical_and.reduce(fulls)
         self._restrict(found, keep)
         if node.boost != 1.0:
             found.score *= node.boost
@@ -279,14 +302,16 @@ def top(state, node, candidates: np.ndarray, boosts: np.ndarray, limit: int):
     except Unsupported:
         return None
     final = found.score * boosts
-    if len(final) > limit:
-        best = np.argpartition(-final, limit - 1)[:limit]
+    # Documents holding every content group of a SoftOr come first: ranked on a key lifted above the others.
+    key = final if found.full is None or not len(final) else final + found.full * (final.max() + 1)
+    if len(key) > limit:
+        best = np.argpartition(-key, limit - 1)[:limit]
         # Ties at the cut: every candidate scoring like the last one kept competes by docnum.
-        cut = final[best].min()
-        best = np.union1d(best, np.flatnonzero(final == cut))
+        cut = key[best].min()
+        best = np.union1d(best, np.flatnonzero(key == cut))
     else:
-        best = np.arange(len(final))
-    order = best[np.lexsort((candidates[best], -final[best]))][:limit]
+        best = np.arange(len(key))
+    order = best[np.lexsort((candidates[best], -key[best]))][:limit]
     ranked = [(float(final[i]), int(candidates[i])) for i in order]
     docterms: dict[int, list] = {}
     for term, mask in found.terms:

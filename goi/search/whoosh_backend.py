@@ -9,6 +9,7 @@ match set before anything is counted or scored.
 import fcntl
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,11 +28,13 @@ from goi.search import scoring as scoring_
 from goi.search.backend import IndexBatch, IndexBusy, SearchBackend
 from goi.search.snippets import snippet as make_snippet
 from goi.search.types import FACETS, Hit, SearchQuery, SearchResults
-from goi.search.whoosh_queries import OR_GROUP, parse, restriction, suggestion, terms_in
+from goi.search.whoosh_queries import OR_GROUP, parse, restriction, soft_node, suggestion, terms_in
 from goi.search.whoosh_reading import intersect, live_docs, open_searcher, shared_searcher
 from goi.search.whoosh_schema import WORDS_FIELD, aware, build_schema, document_fields, naive
 
 log = logging.getLogger("goi.search")
+# Single letters are parsed (an acronym typed apart, else nothing): they never list every document.
+_LETTER = re.compile(r"(?<![\w])[^\W\d_](?![\w])")
 
 FACT_FIELDS = ("owner", "region", "status", "sector", "province", "org_kind")
 # After-commit writes add a small segment without merging; once this many segments exist, the small ones are
@@ -212,7 +215,7 @@ class WhooshBackend(SearchBackend):
         with self._searcher() as (searcher, state):
             text, known, parsed, sort, allowed = _prepare(state, search_query)
             results = self._run(searcher, state, parsed, allowed, search_query, sort)
-            results.suggestion = suggestion(text, known) if text else None
+            results.suggestion = _suggestion(searcher, state, text, known, allowed, results.total) if text else None
             return results
 
     def ranked_ids(self, search_query: SearchQuery, limit: int) -> list[int]:
@@ -264,7 +267,7 @@ def _prepare(state, search_query: SearchQuery):
     text = (search_query.text or "").strip()
     known = state.vocabulary(text)
     sort = search_query.sort
-    if not terms_in(text):
+    if not terms_in(text) and not _LETTER.search(text):
         parsed, sort = query.Every(), "newest" if sort == "relevance" else sort
     else:
         parsed = parse(text, OR_GROUP, known)
@@ -274,11 +277,36 @@ def _prepare(state, search_query: SearchQuery):
 
 
 def _visible(searcher, state, parsed, allowed) -> np.ndarray:
-    """Sorted docnums of every live match the viewer may see (unscored)."""
-    matched = intersect(state.docs(parsed), allowed.array)
-    if searcher.reader().has_deletions():
-        matched = intersect(matched, live_docs(state))
-    return matched
+    """Sorted docnums of every live match the viewer may see (unscored). When none holds the SoftOr's
+    minimum-should-match of content groups, the minimum is lowered one group at a time (down to one), so that a
+    query never finds nothing while documents hold some of its words; the tree keeps the minimum it found with."""
+    soft = soft_node(parsed)
+    while True:
+        matched = intersect(state.docs(parsed), allowed.array)
+        if searcher.reader().has_deletions():
+            matched = intersect(matched, live_docs(state))
+        if len(matched) or soft is None or soft.minmatch <= 1:
+            return matched
+        soft.minmatch -= 1
+
+
+# "Did you mean" only when the words as typed (without their near spellings) find fewer than WEAK_RESULTS, and
+# the suggestion finds more than BETTER_FACTOR times as many: from nothing, anything; from one, three.
+WEAK_RESULTS = 3
+BETTER_FACTOR = 2
+
+
+def _suggestion(searcher, state, text: str, known, allowed, total: int) -> str | None:
+    suggested = suggestion(text, known)
+    if not suggested:
+        return None
+    exact = state.vocabulary(text)
+    exact.near = False
+    typed = len(_visible(searcher, state, parse(text, OR_GROUP, exact), allowed))
+    if typed >= WEAK_RESULTS:
+        return None
+    found = len(_visible(searcher, state, parse(suggested, OR_GROUP, state.vocabulary(suggested)), allowed))
+    return suggested if found > BETTER_FACTOR * typed else None
 
 
 def _sorted_order(state, matched: np.ndarray, sort: str) -> np.ndarray:
@@ -297,7 +325,9 @@ def _scored_page(searcher, state, parsed, matched: np.ndarray, allowed, limit: i
     if ranked is None:
         # Fallback: Whoosh's own matchers, block-quality skipping bounded by the largest document boost.
         collector = collectors.FilterCollector(
-            collectors.TermsCollector(_TopCollector(limit, state.max_boost())), allow=allowed.set
+            # Allowed: the visible match set (Whoosh's matchers do not read a SoftOr's minimum).
+            collectors.TermsCollector(_TopCollector(limit, state.max_boost())),
+            allow=set(matched.tolist()),
         )
         searcher.search_with_collector(parsed, collector)
         return collector.results()

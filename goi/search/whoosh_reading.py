@@ -253,6 +253,12 @@ def _docs(state: SearcherState, node) -> np.ndarray:
     if isinstance(node, query.Term):
         return state._term_docs(((node.fieldname, node.text),))
     if isinstance(node, query.Or):
+        if node.minmatch > 1:
+            # A SoftOr: the documents in at least minmatch of its groups (each group's docnums are unique).
+            ids, counts = np.unique(
+                np.concatenate([_docs(state, child) for child in node.subqueries]), return_counts=True
+            )
+            return ids[counts >= node.minmatch]
         return _union(_docs(state, child) for child in node.subqueries)
     if isinstance(node, query.And):
         positive = [child for child in node.subqueries if not isinstance(child, query.Not)]

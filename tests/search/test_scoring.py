@@ -29,7 +29,8 @@ from goi.search import whoosh_reading as reading
 from goi.search import whoosh_schema as schema
 from goi.search.types import SearchQuery
 from goi.search.whoosh_backend import WhooshBackend
-from tests.search.test_relevance import NOW, load_documents, load_queries, search_document
+from tests.search.judged_eval import NOW, search_document
+from tests.search.test_relevance import load_documents, load_queries
 
 K = 10
 RTOL = 1e-6
@@ -84,20 +85,36 @@ def whoosh_all(backend: WhooshBackend, parsed, matched: np.ndarray) -> list[tupl
     every match (UnlimitedCollector: no block-quality skipping) with matcher replacement off (replace=0:
     Whoosh's periodic replace() prunes exhausted term matchers, which changes CoordMatcher's term count
     mid-search, a shortcut the full scores do not have).
+
+    The query's SoftOr is a plain Or to Whoosh (the sum of its matching groups): its part of the score is
+    multiplied by the share of groups the document holds, and documents holding every group come first.
     """
     with backend._index().searcher(weighting=wscoring.BM25F()) as searcher:
         column = searcher.reader().column_reader("boost_milli")
-        collector = collectors.FilterCollector(
-            collectors.TermsCollector(collectors.UnlimitedCollector()), allow=set(matched.tolist())
-        )
-        collector.child.child.replace = 0
-        searcher.search_with_collector(parsed, collector)
+        allow = set(matched.tolist())
+
+        def full_scores(node) -> dict[int, tuple[float, str]]:
+            collector = collectors.FilterCollector(collectors.TermsCollector(collectors.UnlimitedCollector()), allow)
+            collector.child.child.replace = 0
+            searcher.search_with_collector(node, collector)
+            return {hit.docnum: (hit.score, hit["key"]) for hit in collector.results()}
+
+        whole = full_scores(parsed)
+        soft = queries.soft_node(parsed)
+        soft_scores = full_scores(soft) if soft is not None else {}
+        groups = [set(searcher.docs_for_query(group)) for group in soft.subqueries] if soft is not None else []
         scored = []
-        for hit in collector.results():
-            boost = (column[hit.docnum] or 1000) / 1000
-            scored.append((hit.score * boost, hit.docnum, hit["key"]))
-    assert {docnum for _s, docnum, _k in scored} == set(matched.tolist())
-    return sorted(scored, key=lambda item: (-item[0], item[1]))
+        for docnum, (score, key) in whole.items():
+            if soft is not None and docnum in soft_scores:
+                held = sum(docnum in group for group in groups)
+                score += soft_scores[docnum][0] * (held / len(groups) - 1)
+                full = held == len(groups)
+            else:
+                full = True
+            scored.append((score * (column[docnum] or 1000) / 1000, docnum, key, full))
+    assert {docnum for _s, docnum, _k, _f in scored} == allow
+    ranked = sorted(scored, key=lambda item: (not item[3], -item[0], item[1]))
+    return [(score, docnum, key) for score, docnum, key, _full in ranked]
 
 
 def mismatches(numpy_ranked: list[tuple[float, str]], whoosh_ranked: list[tuple[float, int, str]]) -> list[str]:
