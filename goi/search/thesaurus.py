@@ -13,11 +13,11 @@ same word is a label of another concept in the same language (English "waste" is
 Query expansion (`expansions`) is language-aware. An analysed phrase that is a label of one concept only, or of
 several concepts in one and the same language (an intentional ambiguity such as English "waste"), expands to every
 label of those concepts, in both languages, and their acronyms. A phrase that is a label of several concepts in
-different languages (a homograph across languages; acronyms count as a language of their own) expands, for each
-concept, only to that concept's labels in the language in which it matched: such a word is never bridged across
-languages, so Indonesian `air` (water) never brings English `water` or `udara`. Nor is such a homograph ever added
-as an expansion of another word: since the index does not know a word's language, adding `air` to English `water`
-would also find English texts about the air (udara). Broader and related concepts are data for later use
+different languages (a homograph across languages; acronyms count as a language of their own) does not expand at
+all, since a query does not say its language: Indonesian `air` (water) never brings English `water`, nor English
+`air` brings `udara` or `atmosphere`. Nor is such a homograph ever added as an expansion of another word: since the
+index does not know a word's language either, adding `air` to English `water` would also find English texts about
+the air (udara). Broader and related concepts are data for later use
 (matching); queries do not expand to them.
 """
 
@@ -121,6 +121,7 @@ def label_index() -> dict[tuple[str, ...], frozenset[tuple[int, str]]]:
 
 @cache
 def _analysed_labels(index: int) -> dict[str, frozenset[tuple[str, ...]]]:
+    """The analysed labels of one concept, per language."""
     from goi.search.analysis import terms
 
     concept = concepts()[index]
@@ -142,13 +143,11 @@ def expansions_map() -> dict[tuple[str, ...], frozenset[tuple[str, ...]]]:
     result = {}
     for phrase, hits in label_index().items():
         found: set[tuple[str, ...]] = set()
-        if len({index for index, _ in hits}) == 1 or len({language for _, language in hits}) == 1:
-            for index in {index for index, _ in hits}:
-                for phrases in _analysed_labels(index).values():
-                    found |= phrases
-        else:
-            for index, language in hits:
-                found |= _analysed_labels(index)[language]
+        if phrase in homographs:
+            continue  # which language was meant is unknown: no expansion
+        for index in {index for index, _ in hits}:
+            for phrases in _analysed_labels(index).values():
+                found |= phrases
         found.discard(phrase)
         found -= homographs
         if found:
