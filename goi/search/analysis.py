@@ -4,7 +4,8 @@ Tokens are words of letters and digits. Each token is accent-folded, then:
 
 - an acronym (all capitals, 2–6 letters, in the source; or any word in the glossary's acronym list) is kept as
   a token, lowercased and never stemmed, so "UMKM", "umkm" and "Umkm" meet;
-- a stopword (Sastrawi's Indonesian list plus a short English list) is dropped;
+- a stopword (Sastrawi's Indonesian list less the domain's content words it holds, plus a short English list) is
+  dropped;
 - any other word is lowercased and stemmed: Sastrawi (Indonesian) first; when Sastrawi leaves the word as it was
   and the word is not an Indonesian root in Sastrawi's dictionary, it looks English and gets the Porter stem.
   So "kemacetan" → "macet", "persampahan" → "sampah", "flooding" → "flood", while "jalan" stays "jalan".
@@ -30,6 +31,16 @@ while who whom why will with would you your yours yourself yourselves
 """
 ENGLISH_STOPWORDS = frozenset(_ENGLISH_STOPWORDS_TEXT.split())
 
+# Words of Sastrawi's stopword list that carry meaning in the platform's texts, so kept: without them the
+# thesaurus's "tempat pembuangan akhir" (TPA) was read as "buang", "usaha kecil" as "usaha", "kerja bakti" as
+# "bakti", "rumah tidak layak huni" as "rumah layak huni", and "kali" (a river, as in Kali Ciliwung) was lost.
+# Changing this list changes the index's terms: run `flask goi search rebuild` after deploying it.
+_KEPT_INDONESIAN_TEXT = """
+akhir antar atas bawah baru besar biasa dini dua empat guna hari ibu jauh kali kecil kerja khusus kurang lama
+langsung lanjut lima luar mata naik nyata orang panjang pertama satu sementara setempat tak tempat tidak tiga
+"""
+KEPT_INDONESIAN = frozenset(_KEPT_INDONESIAN_TEXT.split())
+
 
 @cache
 def _sastrawi():
@@ -43,7 +54,7 @@ def _sastrawi():
 def indonesian_stopwords() -> frozenset[str]:
     from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 
-    return frozenset(StopWordRemoverFactory().get_stop_words())
+    return frozenset(StopWordRemoverFactory().get_stop_words()) - KEPT_INDONESIAN
 
 
 @cache

@@ -3,9 +3,14 @@ holds it: the alerts of saved searches are decided in the transaction that publi
 document reaches the index only after the commit.
 
 The challenge's document, built from the session (so as the transaction sees it), is indexed alone in memory and
-each text is parsed and expanded by the search's own query code (goi.search.whoosh_queries); whether a word gets
-near spellings is decided by the public vocabulary of the live index together with the new document's words, as
-the list would decide it once the document is indexed.
+each text is parsed and expanded by the search's own query code (goi.search.whoosh_queries) and its match set
+read as the list reads it (goi.search.whoosh_reading: a SoftOr's minimum-should-match of content words included);
+whether a word gets near spellings is decided by the public vocabulary of the live index together with the new
+document's words, as the list would decide it once the document is indexed.
+
+Two things of the list's ranking are left out, as they decide order rather than membership: when no document of
+the index holds the minimum of a query's words the list lowers it (an alert still asks the minimum of the new
+challenge), and pseudo-relevance feedback (goi.search.feedback) is never applied to an alert.
 """
 
 from collections.abc import Iterable
@@ -16,6 +21,7 @@ from whoosh.reading import MultiReader
 from goi.search.documents import challenge_document
 from goi.search.whoosh_backend import WhooshBackend
 from goi.search.whoosh_queries import OR_GROUP, VocabularyCheck, parse, terms_in
+from goi.search.whoosh_reading import RecentCache, SearcherState
 from goi.search.whoosh_schema import build_schema, document_fields
 
 
@@ -39,6 +45,7 @@ def keyword_texts_matching(session, live: WhooshBackend, challenge_id: int, text
                 matched.add(text)
                 continue
             parsed = parse(text, OR_GROUP, VocabularyCheck(vocabulary, text))
-            if not searcher.search(parsed, limit=1).is_empty():
+            # Not searcher.search(): Whoosh's own matchers ignore the SoftOr's minimum (any one word would do).
+            if len(SearcherState(searcher, {}, RecentCache(64)).docs(parsed)):
                 matched.add(text)
     return matched

@@ -22,6 +22,7 @@ from goi.core.mail import OutboxMessage
 from goi.extensions import db as _db
 from goi.notify.models import Channel, Notification
 from goi.notify.services import save_preferences, send_digests
+from goi.search import service
 from tests.challenges import make_challenge
 from tests.conftest import count_statements, log_in, post_form
 from tests.core.test_mail import CollectingHandler, _free_port
@@ -301,6 +302,16 @@ def test_keywords_match_as_the_list_keyword_filter_does(db, world, alice):
     assert {s.id for s in saved_searches_matching(challenge)} == {flood.id, english.id}
     [alert] = _alerts(alice)
     assert '"banjir", "flood"' in alert.title
+
+
+def test_long_keywords_need_the_lists_minimum_of_their_words(db, world, alice):
+    """Six content words ask two of them, as the list's keyword filter does: one shared word is not enough."""
+    two = _save(alice, keywords="sensor banjir sekolah pasar terminal pelabuhan")
+    _save(alice, keywords="sensor kemacetan sekolah pasar terminal pelabuhan")
+    challenge = _publish(world, title="Peringatan dini banjir Sungai Musi", summary="Sensor ketinggian air.")
+    assert {s.id for s in saved_searches_matching(challenge)} == {two.id}
+    listed = service.challenge_ids_matching("sensor banjir sekolah pasar terminal pelabuhan")
+    assert challenge.id in listed
 
 
 def test_filters_match_exactly_what_the_list_would_show(db, world, alice):

@@ -37,6 +37,22 @@ def test_indonesian_and_english_stopwords_are_dropped():
     assert terms("the pengelolaan of sampah") == ["kelola", "sampah"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tempat pembuangan akhir", ["tempat", "buang", "akhir"]),
+        ("usaha kecil", ["usaha", "kecil"]),
+        ("kerja bakti", ["kerja", "bakti"]),
+        ("rumah tidak layak huni", ["rumah", "tidak", "layak", "huni"]),
+        ("normalisasi Kali Ciliwung", ["normalisasi", "kali", "ciliwung"]),
+        ("sumber mata air", ["sumber", "mata", "air"]),
+    ],
+)
+def test_content_words_of_sastrawis_stopword_list_are_kept(text, expected):
+    """Sastrawi lists them as stopwords; in the platform's texts they carry meaning (the thesaurus's labels)."""
+    assert terms(text) == expected
+
+
 def test_accents_are_folded_and_case_ignored():
     assert terms("Café RÉSUMÉ") == terms("cafe resume")
 
