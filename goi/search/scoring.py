@@ -244,6 +244,10 @@ class Scorer:
             found.count += part.count
             found.leaves += part.leaves
             found.terms.extend(part.terms)
+            if part.full is not None:
+                # Beside feedback terms (goi.search.feedback): the query's documents holding every group still
+                # come first.
+                found.full = part.full.copy() if found.full is None else found.full | part.full
         return found
 
     def _or(self, node: query.Or) -> _Eval:
@@ -268,7 +272,7 @@ class Scorer:
         found.score *= groups / len(parts)
         if node.boost != 1.0:
             found.score *= node.boost
-        found.full = groups == len(parts)
+        found.full = groups == len(parts) if node.lifts else None
         self._restrict(found, groups >= max(node.minmatch, 1))
         return found
 

@@ -102,6 +102,16 @@ def search(
     return run_query(backend(), query)
 
 
+def warm_up() -> None:
+    """Load what the first query would otherwise load (about 1.5 s): the thesaurus's expansion maps, its acronyms
+    and Sastrawi's dictionary. Called once per process at start-up (wsgi.py)."""
+    from goi.search.analysis import terms
+    from goi.search.glossary import longest_phrase
+
+    longest_phrase()
+    terms("Pengelolaan sampah TPA")
+
+
 def run_query(engine: SearchBackend, query: SearchQuery) -> SearchResults:
     """The query path of search(), for a given backend and an already built SearchQuery (benchmarks use it)."""
     return engine.query(query)

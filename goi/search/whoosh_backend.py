@@ -24,6 +24,7 @@ from whoosh.reading import SegmentReader
 from whoosh.searching import Results
 from whoosh.writing import CLEAR, MERGE_SMALL
 
+from goi.search import feedback as feedback_
 from goi.search import scoring as scoring_
 from goi.search.backend import IndexBatch, IndexBusy, SearchBackend
 from goi.search.snippets import snippet as make_snippet
@@ -214,6 +215,7 @@ class WhooshBackend(SearchBackend):
     def query(self, search_query: SearchQuery) -> SearchResults:
         with self._searcher() as (searcher, state):
             text, known, parsed, sort, allowed = _prepare(state, search_query)
+            parsed = _with_feedback(searcher, state, parsed, allowed, sort)
             results = self._run(searcher, state, parsed, allowed, search_query, sort)
             results.suggestion = _suggestion(searcher, state, text, known, allowed, results.total) if text else None
             return results
@@ -221,6 +223,7 @@ class WhooshBackend(SearchBackend):
     def ranked_ids(self, search_query: SearchQuery, limit: int) -> list[int]:
         with self._searcher() as (searcher, state):
             _text, _known, parsed, sort, allowed = _prepare(state, search_query)
+            parsed = _with_feedback(searcher, state, parsed, allowed, sort)
             matched = _visible(searcher, state, parsed, allowed)
             if not len(matched) or limit < 1:
                 return []
@@ -288,6 +291,15 @@ def _visible(searcher, state, parsed, allowed) -> np.ndarray:
         if len(matched) or soft is None or soft.minmatch <= 1:
             return matched
         soft.minmatch -= 1
+
+
+def _with_feedback(searcher, state, parsed, allowed, sort: str):
+    """A relevance-ranked query with its pseudo-relevance feedback terms when its first pass is weak (see
+    goi.search.feedback); otherwise as it was."""
+    if sort != "relevance" or not feedback_.ENABLED:
+        return parsed
+    expanded = feedback_.with_feedback(searcher, state, parsed, _visible(searcher, state, parsed, allowed))
+    return parsed if expanded is None else expanded
 
 
 # "Did you mean" only when the words as typed (without their near spellings) find fewer than WEAK_RESULTS, and

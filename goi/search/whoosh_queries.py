@@ -60,7 +60,10 @@ def minimum_should_match(groups: int) -> int:
 
 class SoftOr(query.Or):
     """The query's content groups (a typed word with its equivalents and near spellings is one group): a document
-    matches when it holds at least minmatch of them, and scores the BM25F sum times the share it holds."""
+    matches when it holds at least minmatch of them, and scores the BM25F sum times the share it holds. Documents
+    holding every group are lifted above the others when lifts."""
+
+    lifts = True
 
 
 def _parse_schema() -> Schema:
