@@ -87,3 +87,33 @@ def test_sorted_pages_phrases_and_exclusions_get_no_feedback(backend):
 
 def test_a_query_finding_nothing_stays_empty(backend):
     assert _ids(backend, "kualitas pendidikan") == []
+
+
+def test_the_search_page_the_api_and_the_challenge_list_share_the_feedback(client, people):
+    """Through the app: the same widened answer on every surface, drafts still hidden."""
+    from goi.challenges.models import ChallengeStatus
+    from goi.extensions import db
+    from tests.search.conftest import make_challenge
+
+    city = people["city"]
+    made = {
+        number: make_challenge(city, title, problem_html=f"<p>{body}</p>", summary=title)
+        for number, (title, body) in SMOKE.items()
+    }
+    draft = make_challenge(
+        city, "Asap kabut rahasia", problem_html="<p>Kabut asap di draf.</p>", status=ChallengeStatus.DRAFT
+    )
+    for number in range(40):
+        make_challenge(city, f"Perbaikan trotoar ruas {number}", problem_html="<p>Trotoar rusak dan sempit.</p>")
+    db.session.commit()
+    smoke = {made[1].id, made[2].id, made[3].id}
+
+    html = client.get("/search?q=polusi&type=challenge").get_data(as_text=True)
+    assert all(f'data-id="{number}"' in html for number in smoke)
+    assert f'data-id="{draft.id}"' not in html
+    api = client.get("/api/v1/search?q=polusi&type=challenge").get_json()
+    assert [result["id"] for result in api["results"]][0] == made[1].id
+    assert {result["id"] for result in api["results"]} == smoke
+    listed = client.get("/challenges?q=polusi").get_data(as_text=True)
+    assert made[2].title in listed and made[3].title in listed and draft.title not in listed
+    assert made[4].title not in listed
