@@ -112,7 +112,7 @@ def test_the_search_page_the_api_and_the_challenge_list_share_the_feedback(clien
     assert all(f'data-id="{number}"' in html for number in smoke)
     assert f'data-id="{draft.id}"' not in html
     api = client.get("/api/v1/search?q=polusi&type=challenge").get_json()
-    assert [result["id"] for result in api["results"]][0] == made[1].id
+    assert api["results"][0]["id"] == made[1].id
     assert {result["id"] for result in api["results"]} == smoke
     listed = client.get("/challenges?q=polusi").get_data(as_text=True)
     assert made[2].title in listed and made[3].title in listed and draft.title not in listed
