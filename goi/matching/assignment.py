@@ -134,6 +134,7 @@ def assign(
     else:
         fractions = _fractional(problem, max_probability)
         chosen = round_dependently(fractions, np.random.default_rng(seed))
+    _check_result(problem, chosen)
     items, reviewers = np.nonzero(chosen)
     return [(int(item), int(reviewer)) for item, reviewer in zip(items, reviewers, strict=True)]
 
@@ -377,6 +378,19 @@ def _chosen(problem: _Problem, program: _Program, values: np.ndarray) -> np.ndar
     picked = values > 0.5
     chosen[program.rows[picked], program.columns[picked]] = True
     return chosen
+
+
+def _check_result(problem: _Problem, chosen: np.ndarray) -> None:
+    """Raise RuntimeError if a solver's tolerance or the rounding's float steps broke a constraint."""
+    loads = chosen.sum(axis=0)
+    if (
+        np.any(chosen.sum(axis=1) != problem.per_item)
+        or np.any(loads < problem.min_load)
+        or np.any(loads > problem.max_load)
+        or np.any(chosen & ~problem.eligible)
+        or np.any(problem.fixed & ~chosen)
+    ):
+        raise RuntimeError("the assignment solver returned an assignment that breaks a constraint")
 
 
 def _validated(affinity, per_item, min_load, max_load, conflicts, fixed, organizations) -> _Problem:
