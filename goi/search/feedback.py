@@ -67,9 +67,7 @@ def weak(state, parsed: query.Query, matched: np.ndarray) -> bool:
 
 def expansion(searcher, state, parsed: query.Query, matched: np.ndarray) -> list[tuple[str, float]]:
     """The feedback terms and their boosts (empty when nothing distinctive is found)."""
-    boosts = state.column("boost_milli")[matched]
-    boosts = np.where(boosts == 0, 1000, boosts) / 1000
-    ranked = scoring_.top(state, parsed, matched, boosts, FEEDBACK_DOCS)
+    ranked = scoring_.top(state, parsed, matched, scoring_.document_boosts(state, matched), FEEDBACK_DOCS)
     if not ranked or not ranked[0]:
         return []
     top_n, _docterms = ranked

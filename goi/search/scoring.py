@@ -295,6 +295,12 @@ class Scorer:
         return found
 
 
+def document_boosts(state, matched: np.ndarray) -> np.ndarray:
+    """Each matched document's boost (stored in thousandths; 0, a document indexed without one, counts as 1)."""
+    boosts = state.column("boost_milli")[matched]
+    return np.where(boosts == 0, 1000, boosts) / 1000
+
+
 def top(state, node, candidates: np.ndarray, boosts: np.ndarray, limit: int):
     """The best `limit` candidates as (global docnum, score) best first, and the terms each matched; ties by
     docnum as Whoosh's collector breaks them. None when the query has a node this scorer does not reproduce."""

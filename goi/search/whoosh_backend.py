@@ -331,9 +331,7 @@ def _sorted_order(state, matched: np.ndarray, sort: str) -> np.ndarray:
 def _scored_page(searcher, state, parsed, matched: np.ndarray, allowed, limit: int) -> Results:
     """The top page by BM25F computed over numpy arrays (goi.search.scoring) on the visible match set, times
     each document's boost; a query node that scorer does not reproduce is scored by Whoosh's matchers instead."""
-    boosts = state.column("boost_milli")[matched]
-    boosts = np.where(boosts == 0, 1000, boosts) / 1000
-    ranked = scoring_.top(state, parsed, matched, boosts, limit)
+    ranked = scoring_.top(state, parsed, matched, scoring_.document_boosts(state, matched), limit)
     if ranked is None:
         # Fallback: Whoosh's own matchers, block-quality skipping bounded by the largest document boost.
         collector = collectors.FilterCollector(
