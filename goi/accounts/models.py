@@ -21,6 +21,11 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=method)
 
 
+
+def split_list(stored: str) -> list[str]:
+    """The items of a comma-separated profile column, trimmed, without empty ones."""
+    return [item.strip() for item in stored.split(",") if item.strip()]
+
 class User(UserMixin, db.Model):
     """A person with a login; the profile is shown publicly only when they choose."""
 
@@ -44,6 +49,12 @@ class User(UserMixin, db.Model):
     bio_html: Mapped[str] = mapped_column(Text, default="")
     expertise: Mapped[str] = mapped_column(String(500), default="")
     languages: Mapped[str] = mapped_column(String(120), default="id")
+    # The matching profile (issue 12): what the person seeks in partners, the sectors they work in (codes), the
+    # provinces (2-digit codes) and kabupaten/kota (5-digit codes) they serve, the TRL of their solutions.
+    seeking: Mapped[str] = mapped_column(String(500), default="")
+    sectors: Mapped[str] = mapped_column(String(300), default="")
+    regions_served: Mapped[str] = mapped_column(String(1000), default="")
+    trl: Mapped[int | None] = mapped_column()
     province_code: Mapped[str | None] = mapped_column(String(2), index=True)
     regency_code: Mapped[str | None] = mapped_column(String(5), index=True)
     is_public_profile: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
@@ -68,11 +79,23 @@ class User(UserMixin, db.Model):
 
     @property
     def expertise_list(self) -> list[str]:
-        return [word.strip() for word in self.expertise.split(",") if word.strip()]
+        return split_list(self.expertise)
 
     @property
     def language_list(self) -> list[str]:
         return [code for code in self.languages.split(",") if code]
+
+    @property
+    def seeking_list(self) -> list[str]:
+        return split_list(self.seeking)
+
+    @property
+    def sector_list(self) -> list[str]:
+        return split_list(self.sectors)
+
+    @property
+    def regions_served_list(self) -> list[str]:
+        return split_list(self.regions_served)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

@@ -1,12 +1,23 @@
 """Organizations, their members, invitations and verification requests."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, event, update
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from goi.accounts.models import User
+from goi.accounts.models import User, split_list
 from goi.core import clock
 from goi.core.types import UTCDateTime, string_enum
 from goi.extensions import db
@@ -57,6 +68,15 @@ class Organization(db.Model):
     website: Mapped[str] = mapped_column(String(300), default="")
     province_code: Mapped[str | None] = mapped_column(String(2), index=True)
     regency_code: Mapped[str | None] = mapped_column(String(5), index=True)
+    # The matching profile (issue 12): expertise and what the organization seeks (comma-separated keywords), its
+    # sectors (codes), the provinces (2-digit codes) and kabupaten/kota (5-digit codes) it serves, the TRL of its
+    # solutions and its working languages.
+    expertise: Mapped[str] = mapped_column(String(500), default="")
+    seeking: Mapped[str] = mapped_column(String(500), default="")
+    sectors: Mapped[str] = mapped_column(String(300), default="")
+    regions_served: Mapped[str] = mapped_column(String(1000), default="")
+    trl: Mapped[int | None] = mapped_column()
+    languages: Mapped[str] = mapped_column(String(120), default="id")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -72,6 +92,26 @@ class Organization(db.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def expertise_list(self) -> list[str]:
+        return split_list(self.expertise)
+
+    @property
+    def seeking_list(self) -> list[str]:
+        return split_list(self.seeking)
+
+    @property
+    def sector_list(self) -> list[str]:
+        return split_list(self.sectors)
+
+    @property
+    def regions_served_list(self) -> list[str]:
+        return split_list(self.regions_served)
+
+    @property
+    def language_list(self) -> list[str]:
+        return split_list(self.languages)
 
     def __repr__(self) -> str:
         return f"<Organization {self.slug}>"
@@ -189,3 +229,62 @@ class VerificationRequest(db.Model):
 
     organization: Mapped[Organization] = relationship()
     submitted_by: Mapped[User] = relationship(foreign_keys=[submitted_by_id])
+
+
+class PastProject(db.Model):
+    """A past project or solution on a user's or an organization's profile: evidence for matching if they say so."""
+
+    __tablename__ = "past_projects"
+    __table_args__ = (
+        CheckConstraint(
+            "(organization_id IS NULL) <> (user_id IS NULL)", name="past_project_has_one_owner"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int | None] = mapped_column()
+    client: Mapped[str] = mapped_column(String(160), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(300), default="")
+    # The owner decides which evidence the matching reads.
+    counts_for_matching: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    organization: Mapped[Organization | None] = relationship()
+    user: Mapped[User | None] = relationship()
+
+
+class OfferKind(enum.StrEnum):
+    TECHNOLOGY_OFFER = "technology_offer"
+    TECHNOLOGY_REQUEST = "technology_request"
+    PARTNERSHIP_REQUEST = "partnership_request"
+    INVESTMENT_OFFER = "investment_offer"
+
+
+class Offer(db.Model):
+    """An organization's offer or request on the marketplace, public by default, until its expiry date."""
+
+    __tablename__ = "offers"
+    __table_args__ = (Index("ix_offers_public_expires_on", "is_public", "expires_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[OfferKind] = mapped_column(string_enum(OfferKind, "offer_kind", length=24), index=True)
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")
+    sector: Mapped[str | None] = mapped_column(String(32), index=True)
+    province_code: Mapped[str | None] = mapped_column(String(2), index=True)
+    regency_code: Mapped[str | None] = mapped_column(String(5))
+    is_public: Mapped[bool] = mapped_column(Boolean, default=True)
+    expires_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
+
+    organization: Mapped[Organization] = relationship()
+    created_by: Mapped[User | None] = relationship()
