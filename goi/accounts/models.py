@@ -36,6 +36,8 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # Raised by every change of the row or of its past projects: the matching's cache reloads what changed since.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now, index=True)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)

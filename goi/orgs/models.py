@@ -78,6 +78,8 @@ class Organization(db.Model):
     trl: Mapped[int | None] = mapped_column()
     languages: Mapped[str] = mapped_column(String(120), default="id")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+    # Raised by every change of the row or of its past projects: the matching's cache reloads what changed since.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now, index=True)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -288,3 +290,22 @@ class Offer(db.Model):
 
     organization: Mapped[Organization] = relationship()
     created_by: Mapped[User | None] = relationship()
+
+
+@event.listens_for(Session, "before_flush")
+def _touch_owners_of_past_projects(session, _flush_context, _instances) -> None:
+    """A past project added, changed or removed changes its owner's profile as matching reads it."""
+    changed = [
+        obj
+        for obj in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(obj, PastProject) and (obj in session.new or obj in session.deleted or session.is_modified(obj))
+    ]
+    for project in changed:
+        if project.organization_id is not None or project.organization is not None:
+            owner_id = project.organization.id if project.organization is not None else project.organization_id
+            if owner_id is not None:
+                session.execute(update(Organization).where(Organization.id == owner_id).values(updated_at=clock.now()))
+        else:
+            owner_id = project.user.id if project.user is not None else project.user_id
+            if owner_id is not None:
+                session.execute(update(User).where(User.id == owner_id).values(updated_at=clock.now()))
