@@ -33,5 +33,11 @@ KINDS = {
         Kind("proposal_outcome", _l("The outcome of your team's proposals"), Channel.BOTH),
         Kind("review_assignment_declined", _l("A reviewer declined an assignment of your review"), Channel.BOTH),
         Kind("saved_search_match", _l("New challenges that match your saved searches"), Channel.BOTH),
+        Kind("apply_invitation", _l("Invitations to apply to a challenge"), Channel.BOTH),
+        Kind("co_own_invitation", _l("Invitations to co-own a challenge"), Channel.BOTH),
+        Kind("recommended_challenges", _l("Challenges recommended for your profile (weekly)"), Channel.DIGEST),
+        Kind("introduction_requested", _l("Requests for an introduction to you or your organizations"), Channel.BOTH),
+        Kind("introduction_answered", _l("Answers to your introduction requests"), Channel.BOTH),
+        Kind("introduction_message", _l("Messages in your introductions' conversations"), Channel.BOTH),
     )
 }
