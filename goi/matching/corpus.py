@@ -33,6 +33,11 @@ class Entry:
     facts: dict[str, Any]
     # A second text some corpora keep apart (what an organization seeks).
     seeking: TextProfile | None = None
+    # The profile's features as vocabulary columns with their sublinear term frequencies, made once per entry.
+    columns: np.ndarray | None = None
+    frequencies: np.ndarray | None = None
+    seeking_columns: np.ndarray | None = None
+    seeking_frequencies: np.ndarray | None = None
 
 
 @dataclass
@@ -88,29 +93,34 @@ class Corpus:
         entries = sorted(self.entries.values(), key=lambda entry: entry.id)
         self.ids = np.array([entry.id for entry in entries], dtype=np.int64)
         self.position = {entry.id: index for index, entry in enumerate(entries)}
-        vocabulary = self.vocabulary
         for entry in entries:
-            for feature in entry.profile.counts:
-                if feature not in vocabulary:
-                    vocabulary[feature] = len(vocabulary)
-        self.matrix, document_frequency = _weights_matrix(
-            [entry.profile for entry in entries], vocabulary, len(entries)
-        )
-        total = len(entries)
-        self.idf = np.log((total + 1) / (document_frequency + 0.5))
-        self.matrix = _normalised(_scaled(self.matrix, self.idf))
-        if any(entry.seeking is not None for entry in entries):
-            seeking = [entry.seeking or TextProfile(counts={}) for entry in entries]
-            for profile in seeking:
-                for feature in profile.counts:
-                    if feature not in vocabulary:
-                        vocabulary[feature] = len(vocabulary)
-            raw, _ = _weights_matrix(seeking, vocabulary, len(entries))
-            self.matrix = _widened(self.matrix, len(vocabulary))
-            self.idf = np.concatenate([self.idf, np.full(len(vocabulary) - len(self.idf), math.log(total + 1))])
-            self.seeking_matrix = _normalised(_scaled(raw, self.idf))
+            if entry.columns is None:
+                entry.columns, entry.frequencies = self._encode(entry.profile)
+                entry.seeking_columns, entry.seeking_frequencies = self._encode(entry.seeking)
+        width = len(self.vocabulary)
+        raw = _matrix([(entry.columns, entry.frequencies) for entry in entries], width)
+        document_frequency = np.bincount(raw.indices, minlength=width).astype(float)
+        self.idf = np.log((len(entries) + 1) / (document_frequency + 0.5))
+        self.matrix = _normalised(_scaled(raw, self.idf))
+        if any(entry.seeking for entry in entries):
+            seeking = _matrix([(entry.seeking_columns, entry.seeking_frequencies) for entry in entries], width)
+            self.seeking_matrix = _normalised(_scaled(seeking, self.idf))
         else:
             self.seeking_matrix = None
+
+    def _encode(self, profile: TextProfile | None) -> tuple[np.ndarray, np.ndarray]:
+        """A profile's vocabulary columns and sublinear term frequencies (the vocabulary grows to hold them)."""
+        if not profile:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        vocabulary = self.vocabulary
+        columns = []
+        for feature in profile.counts:
+            index = vocabulary.get(feature)
+            if index is None:
+                index = vocabulary[feature] = len(vocabulary)
+            columns.append(index)
+        frequencies = [1.0 + math.log(count) for count in profile.counts.values()]
+        return np.array(columns, dtype=np.int64), np.array(frequencies)
 
     def column(self, key: str, transform: Callable[[Any], Any] | None = None, name: str | None = None) -> np.ndarray:
         """One fact of every row in matrix order, as an array kept until the next rebuild."""
@@ -149,24 +159,13 @@ class Corpus:
         return np.asarray(matrix @ vector[: matrix.shape[1]]).ravel()
 
 
-def _weights_matrix(
-    profiles: list[TextProfile], vocabulary: dict[str, int], rows: int
-) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Sublinear term frequencies as a rows × vocabulary matrix, and each feature's document frequency."""
-    indptr = [0]
-    columns: list[int] = []
-    values: list[float] = []
-    for profile in profiles:
-        for feature, count in profile.counts.items():
-            columns.append(vocabulary[feature])
-            values.append(1.0 + math.log(count))
-        indptr.append(len(columns))
-    matrix = sparse.csr_matrix(
-        (np.array(values, dtype=np.float64), np.array(columns, dtype=np.int64), np.array(indptr, dtype=np.int64)),
-        shape=(rows, len(vocabulary)),
-    )
-    document_frequency = np.bincount(np.array(columns, dtype=np.int64), minlength=len(vocabulary)).astype(float)
-    return matrix, document_frequency
+def _matrix(rows: list[tuple[np.ndarray, np.ndarray]], width: int) -> sparse.csr_matrix:
+    """The rows' (columns, values) as a CSR matrix of that width."""
+    lengths = np.array([len(columns) for columns, _ in rows], dtype=np.int64)
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    columns = np.concatenate([columns for columns, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
+    values = np.concatenate([values for _, values in rows]) if rows else np.zeros(0)
+    return sparse.csr_matrix((values, columns, indptr), shape=(len(rows), width))
 
 
 def _scaled(matrix: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:

@@ -225,11 +225,29 @@ def dismiss(session: Session, user: User, kind: str, target: str, context: str =
 
 
 def _open_mask(corpus: Corpus, now: datetime) -> np.ndarray:
-    status = corpus.column("status")
-    opens = corpus.column("opens_at")
-    closes = corpus.column("closes_at")
-    return np.array(
-        [s == "published" and o <= now < c for s, o, c in zip(status, opens, closes, strict=True)], dtype=bool
+    """The rows taking proposals at `now`: published, opened, not yet closed."""
+    published = corpus.column("status", lambda status: status == "published", name="published")
+    opens = corpus.column("opens_at", lambda moment: moment.timestamp(), name="opens_ts")
+    closes = corpus.column("closes_at", lambda moment: moment.timestamp(), name="closes_ts")
+    moment = now.timestamp()
+    return published & (opens <= moment) & (moment < closes)
+
+
+def _kinds_mask(corpus: Corpus, kinds: Iterable[str]) -> np.ndarray:
+    """The challenges open to any of the kinds."""
+    mask = np.zeros(len(corpus.ids), dtype=bool)
+    for kind in kinds:
+        mask |= corpus.column("allowed", lambda allowed, kind=kind: kind in allowed, name=f"allows:{kind}")
+    return mask
+
+
+def _in_set_mask(corpus: Corpus, key: str, values: Iterable) -> np.ndarray:
+    """The rows whose fact `key` is one of the values."""
+    wanted = set(values)
+    return (
+        np.array([value in wanted for value in corpus.column(key)], dtype=bool)
+        if wanted
+        else (np.zeros(len(corpus.ids), dtype=bool))
     )
 
 
@@ -316,15 +334,14 @@ def challenges_for(
     if not len(corpus.ids) or (not solver.profile and not solver.sectors):
         return []
     now = now or clock.now()
-    allowed = _open_mask(corpus, now)
-    allowed &= np.array([bool(kinds & solver.kinds) for kinds in corpus.column("allowed")], dtype=bool)
+    allowed = _open_mask(corpus, now) & _kinds_mask(corpus, solver.kinds)
     if solver.exclude_owners:
-        allowed &= np.array([owner not in solver.exclude_owners for owner in corpus.column("owner")], dtype=bool)
+        allowed &= ~_in_set_mask(corpus, "owner", solver.exclude_owners)
     hidden = dismissed(session, viewer, "challenge")
     if hidden:
         allowed &= np.array([f"challenge:{row_id}" not in hidden for row_id in corpus.ids], dtype=bool)
     text_scores = corpus.scores(solver.profile)
-    sector_match = np.array([sector in solver.sectors for sector in corpus.column("sector")], dtype=float)
+    sector_match = _in_set_mask(corpus, "sector", solver.sectors).astype(float)
     first = TEXT_WEIGHT * text_scores + SECTOR_WEIGHT * sector_match
     suggestions = []
     idf = corpus.idf_map()
@@ -405,7 +422,7 @@ def _solver_scores(
 ) -> list[tuple[float, Entry, float, str | None]]:
     text_scores = corpus.scores(profile)
     sector = facts.get("sector")
-    sector_match = np.array([sector in sectors for sectors in corpus.column("sectors")], dtype=float)
+    sector_match = corpus.column("sectors", lambda sectors: sector in sectors, name=f"sector:{sector}").astype(float)
     first = TEXT_WEIGHT * text_scores + SECTOR_WEIGHT * sector_match
     scored = []
     for position in top(first, allowed, SHORTLIST):
@@ -429,7 +446,7 @@ def solvers_for_challenge(
     scored: list[tuple[float, Entry, float, str | None, str, Corpus]] = []
     organizations = fresh(session, "organizations")
     if len(organizations.ids):
-        allowed = np.array([kind in kinds for kind in organizations.column("kind")], dtype=bool)
+        allowed = _in_set_mask(organizations, "kind", kinds)
         if hidden:
             allowed &= np.array([f"organization:{i}" not in hidden for i in organizations.ids], dtype=bool)
         for item in _solver_scores(organizations, profile, facts, allowed):
@@ -510,7 +527,7 @@ def partners_for(
     allowed = corpus.ids != organization.id
     if challenge is not None:
         kinds = {kind.value for kind in challenge.eligible_kinds}
-        allowed &= np.array([kind in kinds for kind in corpus.column("kind")], dtype=bool)
+        allowed &= _in_set_mask(corpus, "kind", kinds)
     if hidden:
         allowed &= np.array([f"organization:{i}" not in hidden for i in corpus.ids], dtype=bool)
     # What each row offers against what the lead seeks and against the challenge; what each row seeks against
@@ -602,14 +619,14 @@ def similar_challenges(
     if not len(corpus.ids):
         return []
     owners = {challenge.owner_org_id, *(co.organization_id for co in challenge.co_owners)}
-    allowed = np.array([owner not in owners for owner in corpus.column("owner")], dtype=bool)
+    allowed = ~_in_set_mask(corpus, "owner", owners)
     allowed &= corpus.ids != challenge.id
     hidden = dismissed(session, viewer, "similar", f"challenge:{challenge.id}")
     if hidden:
         allowed &= np.array([f"challenge:{i}" not in hidden for i in corpus.ids], dtype=bool)
     profile = _challenge_profile(challenge)
     text_scores = corpus.scores(profile)
-    sector_match = np.array([sector == challenge.sector for sector in corpus.column("sector")], dtype=float)
+    sector_match = _in_set_mask(corpus, "sector", [challenge.sector]).astype(float)
     scores = 0.85 * text_scores + 0.15 * sector_match * (text_scores > 0)
     idf = corpus.idf_map()
     results = []
