@@ -262,3 +262,11 @@ def co_own_form_for(challenge: Challenge) -> tuple[CoOwnForm, set[int]] | None:
     if challenge.status not in invitations.CO_OWNABLE:
         return None
     return CoOwnForm(), invitations.co_own_invited(challenge)
+
+
+@bp.app_template_global()
+def recommended_challenges_for_me(limit: int = 3) -> list[recommend.Suggestion]:
+    """The logged-in user's best recommended challenges (for the solver dashboard)."""
+    if not current_user.is_authenticated:
+        return []
+    return recommend.challenges_for_user(db.session, current_user, limit=limit)

@@ -220,3 +220,16 @@ def test_partners_page_is_for_members_and_suggests_complementary_organizations(c
     assert "Lab Hidrologi" in page
     assert "/introductions/new?organization=lab-hidro" in page
     assert client.get("/orgs/hidro-sensor/partners?challenge=no-such").status_code == 404
+
+
+def test_the_solver_dashboard_shows_the_best_recommended_challenges(client, scene):
+    log_in(client, scene["solver"])
+    page = client.get("/account/proposals").get_data(as_text=True)
+    assert 'id="recommended-heading"' in page
+    assert "Sistem peringatan dini banjir Sungai Musi" in page.split('id="recommended-heading"')[1]
+
+    log_in(client, scene["stranger"])  # no profile, no organization: told how to get recommendations
+    page = client.get("/account/proposals").get_data(as_text=True)
+    section = page.split('id="recommended-heading"')[1]
+    assert "Sistem peringatan dini banjir Sungai Musi" not in section
+    assert "/account/profile" in section
