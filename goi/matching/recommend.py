@@ -655,3 +655,88 @@ def similar_challenges(
             )
         )
     return results
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Reviewers for a panel
+
+
+def reviewers_for(session: Session, challenge: Challenge, limit: int = 10) -> list[Suggestion]:
+    """People with public profiles whose expertise and counted projects fit the challenge, not on its panel and
+    without a conflict with its proposals, each with their current load of open review assignments."""
+    from sqlalchemy import func
+
+    from goi.reviews import conflicts
+    from goi.reviews.models import Assignment, AssignmentStatus, PanelMember, PanelStatus
+
+    limit = clamp_limit(limit)
+    corpus = fresh(session, "people")
+    if not len(corpus.ids):
+        return []
+    # Invited people are on the panel before they have answered (the row holds their address, their account later).
+    panel = session.execute(
+        select(PanelMember.user_id, PanelMember.email).where(PanelMember.challenge_id == challenge.id)
+    )
+    on_panel, emails = set(), set()
+    for user_id, email in panel:
+        if user_id is not None:
+            on_panel.add(user_id)
+        emails.add(email.strip().lower())
+    if emails:
+        on_panel |= set(session.scalars(select(User.id).where(func.lower(User.email).in_(sorted(emails)))))
+    owners = {challenge.owner_org_id, *(co.organization_id for co in challenge.co_owners)}
+    owner_people = set(session.scalars(select(Membership.user_id).where(Membership.organization_id.in_(owners))))
+    allowed = ~np.isin(corpus.ids, list(on_panel | owner_people))
+    profile = _challenge_profile(challenge)
+    scores = corpus.scores(profile)
+    sector_match = corpus.column(
+        "sectors", lambda sectors: challenge.sector in sectors, name=f"sector:{challenge.sector}"
+    ).astype(float)
+    combined = 0.8 * scores + 0.2 * sector_match * (scores > 0)
+    proposals = conflicts.reviewable_proposals(challenge)
+    chosen: list[tuple[int, Entry]] = []
+    for position in top(combined, allowed, limit * 3):
+        entry = corpus.entries[int(corpus.ids[position])]
+        person = session.get(User, entry.id)
+        if person is None or conflicts.detect(challenge, person.email, person, proposals):
+            continue
+        chosen.append((position, entry))
+        if len(chosen) == limit:
+            break
+    loads = dict(
+        session.execute(
+            select(PanelMember.user_id, func.count(Assignment.id))
+            .join(Assignment, Assignment.member_id == PanelMember.id)
+            .where(
+                PanelMember.user_id.in_([entry.id for _, entry in chosen]),
+                PanelMember.status == PanelStatus.ACCEPTED,
+                Assignment.status == AssignmentStatus.ASSIGNED,
+            )
+            .group_by(PanelMember.user_id)
+        ).all()
+    )
+    idf = corpus.idf_map()
+    results = []
+    for position, entry in chosen:
+        reasons = []
+        reason = _term_reason(profile, entry.profile, idf)
+        if reason:
+            reasons.append(reason)
+        if challenge.sector in entry.facts["sectors"]:
+            reasons.append(
+                Reason("sector", _("Sector: %(sector)s", sector=_sector_label(challenge.sector)), [challenge.sector])
+            )
+        reasons += _solution_reasons(entry.facts["projects"], profile, idf)
+        results.append(
+            Suggestion(
+                target=f"user:{entry.id}",
+                kind="user",
+                object_id=entry.id,
+                ref=None,
+                name=entry.facts["name"],
+                score=round(float(combined[position]), 4),
+                reasons=reasons,
+                facts={"load": loads.get(entry.id, 0)},
+            )
+        )
+    return results

@@ -23,6 +23,9 @@ from goi.matching.models import ApplyInvitation, CoOwnInvitation
 from goi.matching.views import bp
 from goi.orgs.models import Organization
 from goi.orgs.permissions import ORG_MEMBER, organization_by_slug
+from goi.reviews import panel_admin
+from goi.reviews.models import PanelRole
+from goi.reviews.permissions import REVIEW_MANAGER
 
 DISMISS_KINDS = ("challenge", "solver", "partner", "similar")
 TARGET = re.compile(r"^(challenge|organization|user):\d{1,12}$")
@@ -270,3 +273,42 @@ def recommended_challenges_for_me(limit: int = 3) -> list[recommend.Suggestion]:
     if not current_user.is_authenticated:
         return []
     return recommend.challenges_for_user(db.session, current_user, limit=limit)
+
+
+# --- reviewers for a panel -----------------------------------------------------------------------------------------
+
+
+class ReviewerInviteForm(Form):
+    user_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,12}$")])
+
+
+@route(bp, "/challenges/<slug>/review/suggested-reviewers", REVIEW_MANAGER)
+def suggested_reviewers(slug: str):
+    """People whose expertise fits the challenge, without a conflict with its proposals, with their current load."""
+    challenge = challenge_by_slug(slug)
+    return render_template(
+        "matching/reviewers.html",
+        challenge=challenge,
+        suggestions=recommend.reviewers_for(db.session, challenge, limit=15),
+        may_invite=panel_admin.may_take_invitations(challenge),
+        invite_form=ReviewerInviteForm(),
+    )
+
+
+@route(bp, "/challenges/<slug>/review/suggested-reviewers/invite", REVIEW_MANAGER, methods=["POST"])
+def invite_reviewer(slug: str):
+    challenge = challenge_by_slug(slug)
+    form = ReviewerInviteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    person = db.session.get(User, int(form.user_id.data))
+    if person is None or not person.is_public_profile or person.is_disabled:
+        abort(404)
+    return run_button_action(
+        lambda: panel_admin.invite(
+            current_user._get_current_object(), challenge, person.email, PanelRole.REVIEWER, None
+        ),
+        redirect_to=url_for("matching.suggested_reviewers", slug=slug),
+        done=_("Invitation to the panel sent to %(name)s.", name=person.name),
+        form=form,
+    )

@@ -14,6 +14,7 @@ from tests import factories
 from tests.challenges import conftest as challenge_fixtures
 from tests.challenges import make_challenge
 from tests.conftest import log_in, post_form
+from tests.proposals.conftest import make_submitted_proposal
 
 _frozen_clock = challenge_fixtures._frozen_clock
 client = challenge_fixtures.client
@@ -233,3 +234,34 @@ def test_the_solver_dashboard_shows_the_best_recommended_challenges(client, scen
     section = page.split('id="recommended-heading"')[1]
     assert "Sistem peringatan dini banjir Sungai Musi" not in section
     assert "/account/profile" in section
+
+
+def test_suggested_reviewers_fit_have_no_conflict_show_their_load_and_can_be_invited(client, scene):
+    from goi.reviews.models import PanelMember
+
+    expert = factories.make_user(
+        email="ahli@unsri.ac.id", name="Ahli Hidrologi", is_public_profile=True, expertise="flood early warning"
+    )
+    factories.make_user(email="kopi@example.id", name="Ahli Kopi", is_public_profile=True, expertise="coffee")
+    # On the team of a submitted proposal: a conflict, never suggested, however well the expertise fits.
+    scene["solver"].is_public_profile = True
+    db.session.commit()
+    make_submitted_proposal(db, scene["flood"], scene["solver"])
+    log_in(client, scene["stranger"])
+    assert client.get("/challenges/banjir-musi/review/suggested-reviewers").status_code == 403
+    log_in(client, scene["owner"])
+    page = client.get("/challenges/banjir-musi/review/suggested-reviewers").get_data(as_text=True)
+    assert "Ahli Hidrologi" in page and "Ahli Kopi" not in page
+    assert "CEO Hidro" not in page
+    assert "0 open assignments" in page or "0 tugas" in page
+
+    post_form(
+        client,
+        "/challenges/banjir-musi/review/suggested-reviewers/invite",
+        {"user_id": expert.id},
+        page="/challenges/banjir-musi/review/suggested-reviewers",
+    )
+    member = db.session.scalar(select(PanelMember).where(PanelMember.challenge_id == scene["flood"].id))
+    assert member is not None and member.email == "ahli@unsri.ac.id"
+    page = client.get("/challenges/banjir-musi/review/suggested-reviewers").get_data(as_text=True)
+    assert "Ahli Hidrologi" not in page.split("<h1")[1]  # on the panel now (the flashed message names them)
