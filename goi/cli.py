@@ -77,6 +77,16 @@ def reminders_command() -> None:
     click.echo(f"reminded {told}")
 
 
+@notify_cli.command("recommendations")
+def recommendations_command() -> None:
+    """Tell each solver of the week's new challenges that fit their profile (run once a week)."""
+    from goi.matching.digest import send_weekly_recommendations
+
+    told = send_weekly_recommendations()
+    db.session.commit()
+    click.echo(f"told {told}")
+
+
 @notify_cli.command("digest")
 def digest_command() -> None:
     """Queue the daily digest email for users who chose it."""

@@ -384,7 +384,7 @@ def _challenge_suggestion(
         score=round(float(score), 4),
         reasons=reasons,
         slug=facts["slug"],
-        facts={"closes_at": facts["closes_at"], "sector": facts["sector"]},
+        facts={"closes_at": facts["closes_at"], "sector": facts["sector"], "published_at": facts["published_at"]},
     )
 
 

@@ -63,6 +63,7 @@ def _load_challenges(session: Session, ids: list[int] | None, since: datetime | 
         Challenge.closes_at,
         Challenge.owner_org_id,
         Challenge.trl,
+        Challenge.published_at,
         *(getattr(Challenge, f"allow_{kind.value}") for kind in SolverKind),
     ).where(Challenge.status.in_(LISTED_STATUSES))
     entries = []
@@ -85,6 +86,7 @@ def _load_challenges(session: Session, ids: list[int] | None, since: datetime | 
                     "closes_at": row.closes_at,
                     "owner": row.owner_org_id,
                     "trl": row.trl,
+                    "published_at": row.published_at,
                     "allowed": allowed,
                 },
             )
