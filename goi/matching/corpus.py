@@ -8,7 +8,9 @@ changed does it read the rows changed since (and, when rows left, the ids) and r
 counts, without analysing the unchanged rows again. The corpora live in `app.extensions`, one set per application.
 """
 
+import logging
 import math
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,6 +24,11 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from goi.matching.text import TextProfile
+
+log = logging.getLogger(__name__)
+# A first build of more rows than this runs in a thread of its own when the caller can do without it (the similar
+# challenges of a challenge's page): the page is served meanwhile, without them.
+BACKGROUND_ABOVE = 2000
 
 
 @dataclass(slots=True)
@@ -59,15 +66,28 @@ class Corpus:
     position: dict[int, int] = field(default_factory=dict)
     refreshed_in: float = 0.0
     _columns: dict[str, np.ndarray] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    building: bool = False
 
-    def refresh(self, session: Session) -> None:
-        """Bring the corpus up to date with the database: one statement when nothing changed."""
+    def current_version(self, session: Session) -> tuple[int, datetime | None]:
         count, latest = session.execute(
             select(func.count(), func.max(self.model.updated_at)).where(self.condition())
         ).one()
-        version = (count, latest)
+        return count, latest
+
+    def refresh(self, session: Session) -> None:
+        """Bring the corpus up to date with the database: one statement when nothing changed."""
+        version = self.current_version(session)
         if version == self.version:
             return
+        with self.lock:
+            # Another thread may have brought it up to date while this one waited.
+            version = self.current_version(session)
+            if version != self.version:
+                self._refresh(session, version)
+
+    def _refresh(self, session: Session, version: tuple[int, datetime | None]) -> None:
+        count = version[0]
         started = time.perf_counter()
         if self.version is None or not self.entries:
             self.entries = {entry.id: entry for entry in self.load(session, None, None)}
@@ -201,6 +221,40 @@ def fresh(session: Session, name: str) -> Corpus:
     corpus = corpora()[name]
     corpus.refresh(session)
     return corpus
+
+
+def fresh_if_ready(session: Session, name: str) -> Corpus | None:
+    """The named corpus up to date; or None while its first build of many rows runs in the background (started by
+    this call), for a caller that can do without it."""
+    corpus = corpora()[name]
+    if corpus.version is not None:
+        corpus.refresh(session)
+        return corpus
+    if corpus.building:
+        return None
+    if corpus.current_version(session)[0] <= BACKGROUND_ABOVE:
+        corpus.refresh(session)
+        return corpus
+    corpus.building = True
+    app = current_app._get_current_object()
+
+    def build() -> None:
+        from goi.core.transactions import reading
+        from goi.extensions import db
+
+        try:
+            with app.app_context():
+                # A read transaction: the build never holds, nor waits for, the write lock.
+                with reading():
+                    corpus.refresh(db.session)
+                db.session.remove()
+        except Exception:  # the next request tries again
+            log.exception("building the matching corpus %s failed", name)
+        finally:
+            corpus.building = False
+
+    threading.Thread(target=build, name=f"matching-{name}", daemon=True).start()
+    return None
 
 
 def top(scores: np.ndarray, allowed: np.ndarray, limit: int) -> list[int]:

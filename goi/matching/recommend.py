@@ -28,7 +28,7 @@ from goi.challenges.models import Challenge, SolverKind
 from goi.core import clock
 from goi.data import regions, taxonomy
 from goi.matching import text
-from goi.matching.corpus import Corpus, Entry, fresh, top
+from goi.matching.corpus import Corpus, Entry, fresh, fresh_if_ready, top
 from goi.matching.models import Dismissal
 from goi.matching.sources import challenge_text
 from goi.orgs.models import Membership, Organization, OrgKind, PastProject
@@ -611,12 +611,13 @@ def partners_for(
 
 
 def similar_challenges(
-    session: Session, challenge: Challenge, limit: int = 5, viewer: User | None = None
+    session: Session, challenge: Challenge, limit: int = 5, viewer: User | None = None, wait: bool = True
 ) -> list[Suggestion]:
-    """Published challenges of other governments about the same problem, best first."""
+    """Published challenges of other governments about the same problem, best first; with `wait` false, none while
+    the corpus's first build runs in the background."""
     limit = clamp_limit(limit)
-    corpus = fresh(session, "challenges")
-    if not len(corpus.ids):
+    corpus = fresh_if_ready(session, "challenges") if not wait else fresh(session, "challenges")
+    if corpus is None or not len(corpus.ids):
         return []
     owners = {challenge.owner_org_id, *(co.organization_id for co in challenge.co_owners)}
     allowed = ~_in_set_mask(corpus, "owner", owners)

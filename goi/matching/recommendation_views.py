@@ -233,7 +233,7 @@ def partners(slug: str):
 @bp.app_template_global()
 def similar_challenges_of(challenge: Challenge, limit: int = 4) -> list[recommend.Suggestion]:
     """Challenges of other governments about the same problem, with their awarded solutions' titles."""
-    found = recommend.similar_challenges(db.session, challenge, limit=limit)
+    found = recommend.similar_challenges(db.session, challenge, limit=limit, wait=False)
     if found:
         from goi.proposals.models import Proposal, ProposalStatus
         from goi.reviews.models import AwardLabel, ChallengeResult, ResultEntry

@@ -2,12 +2,17 @@
 
 from datetime import timedelta
 
+import pytest
+
+from config import TestConfig
+from goi import create_app
 from goi.challenges.models import ChallengeStatus
 from goi.core import clock
 from goi.extensions import db
 from goi.matching import recommend
 from goi.matching.corpus import fresh
 from goi.orgs.models import OrgKind, PastProject
+from tests import database
 from tests.challenges import make_challenge
 from tests.factories import make_org, make_user
 
@@ -216,3 +221,34 @@ def test_the_cache_follows_changes_without_reanalysing_everything(app):
     assert company.id in fresh(db.session, "organizations").entries
     organizations = fresh(db.session, "organizations")
     assert "plastic" in " ".join(organizations.entries[company.id].profile.words.values())
+
+
+@pytest.fixture
+def file_app(tmp_path):
+    """An app over a database that a second thread reaches on a connection of its own (a file, not memory)."""
+    app = create_app(
+        TestConfig,
+        INSTANCE_PATH=str(tmp_path),
+        UPLOAD_PATH=str(tmp_path / "uploads"),
+        SQLALCHEMY_DATABASE_URI=database.shared_url(tmp_path),
+    )
+    with app.app_context(), database.empty_tables():
+        yield app
+
+
+def test_a_large_first_build_for_the_challenge_page_runs_in_the_background(file_app, monkeypatch):
+    from goi.matching import corpus as corpus_module
+
+    palembang, banjarmasin = _government(name="Kota Palembang"), _government(name="Kota Banjarmasin")
+    flood = _flood(palembang)
+    elsewhere = _flood(banjarmasin, title="Banjir Sungai Martapura", province_code="63", regency_code="63.71")
+    db.session.commit()
+    monkeypatch.setattr(corpus_module, "BACKGROUND_ABOVE", 1)
+
+    # The page does without them while the corpus is built in its own thread…
+    assert recommend.similar_challenges(db.session, flood, wait=False) == []
+    for thread in [t for t in corpus_module.threading.enumerate() if t.name == "matching-challenges"]:
+        thread.join(timeout=30)
+    # …and has them once it is built; a caller that needs them waits for the build instead.
+    assert [s.object_id for s in recommend.similar_challenges(db.session, flood, wait=False)] == [elsewhere.id]
+    assert [s.object_id for s in recommend.similar_challenges(db.session, flood)] == [elsewhere.id]
