@@ -2,9 +2,11 @@
 writes the same format).
 
 Format: {"organizations": [{"ref", "name", "kind", "government_kind"?, "region"?, "province"?, "website"?,
-"description"?}], "challenges": [{"ref", "org", "title", "summary", "description", "sector", "region"?,
+"description"?, "expertise"?, "seeking"?, "sectors"?, "regions_served"?, "trl"?, "languages"?,
+"solutions"?, "offers"?}], "challenges": [{"ref", "org", "title", "summary", "description", "sector", "region"?,
 "province"?, "metro"?, "opens_at"?, "closes_at"?, "status"?, "budget_min"?, "budget_max"?, "prize_amount"?,
 "prize_description"?, "trl"?, "eligible"?, "consortium_required"?, "sealed"?, "criteria"?}]}.
+The organizations' matching profile keys are read and stored by goi.challenges.exchange_profiles.
 """
 
 import json
@@ -15,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 
+from goi.challenges.exchange_profiles import profile_values, store_profile, text_value, trl_value
 from goi.challenges.models import Challenge, ChallengeStatus, SolverKind
 from goi.challenges.services import (
     default_criteria,
@@ -42,25 +45,9 @@ class ImportFileError(ValueError):
         self.errors = errors
 
 
-def _text(record: dict, key: str, required: bool = False, limit: int | None = None) -> str:
-    value = record.get(key)
-    if value is None:
-        if required:
-            raise ValueError(f"'{key}' is missing")
-        return ""
-    if not isinstance(value, str):
-        raise ValueError(f"'{key}' must be text")
-    value = value.strip()
-    if required and not value:
-        raise ValueError(f"'{key}' is empty")
-    if limit is not None and len(value) > limit:
-        raise ValueError(f"'{key}' is longer than {limit} characters")
-    return value
-
-
 def _place(record: dict) -> tuple[str | None, str | None]:
     """(province code, regency code) from the record's province and region names."""
-    province_name, region_name = _text(record, "province"), _text(record, "region")
+    province_name, region_name = text_value(record, "province"), text_value(record, "region")
     province = None
     if province_name:
         province = regions.find_province_by_name(province_name)
@@ -101,45 +88,46 @@ def _money(record: dict, key: str) -> int | None:
 
 
 def _organization_values(record: dict) -> dict:
-    kind_name = _text(record, "kind", required=True).lower()
+    kind_name = text_value(record, "kind", required=True).lower()
     try:
         kind = OrgKind(kind_name)
     except ValueError:
         raise ValueError(f"unknown kind '{kind_name}'") from None
     government_kind = None
     if kind == OrgKind.GOVERNMENT:
-        raw = _text(record, "government_kind").lower() or "city"
+        raw = text_value(record, "government_kind").lower() or "city"
         try:
             government_kind = GovernmentKind(raw)
         except ValueError:
             raise ValueError(f"unknown government_kind '{raw}'") from None
     province_code, regency_code = _place(record)
     return {
-        "name": _text(record, "name", required=True, limit=160),
+        "name": text_value(record, "name", required=True, limit=160),
         "kind": kind,
         "government_kind": government_kind,
         "province_code": province_code,
         "regency_code": regency_code,
-        "website": _text(record, "website", limit=300),
-        "description": _text(record, "description", limit=10000),
+        "website": text_value(record, "website", limit=300),
+        "description": text_value(record, "description", limit=10000),
+        "profile": profile_values(record),
     }
 
 
 def _challenge_values(record: dict, organizations: dict[str, Organization | dict]) -> dict:
-    org_ref = _text(record, "org", required=True)
+    org_ref = text_value(record, "org", required=True)
     if org_ref not in organizations:
         raise ValueError(f"unknown organization '{org_ref}'")
     owner = organizations[org_ref]
     owner_kind = owner["kind"] if isinstance(owner, dict) else owner.kind
     if owner_kind != OrgKind.GOVERNMENT:
         raise ValueError(f"organization '{org_ref}' is not a government; only governments own challenges")
-    sector = _text(record, "sector", required=True).lower()
+    sector = text_value(record, "sector", required=True).lower()
     if taxonomy.sector(sector) is None:
         raise ValueError(f"unknown sector '{sector}'")
-    dimension = _text(record, "dimension").lower() or None
+    dimension = text_value(record, "dimension").lower() or None
     if dimension and taxonomy.dimension(dimension) is None:
         raise ValueError(f"unknown dimension '{dimension}'")
-    metro_name = _text(record, "metro")
+    metro_name = text_value(record, "metro")
     metro_code = None
     if metro_name:
         match = next((m for m in regions.metros() if metro_name.lower() in (m.code.lower(), m.name.lower())), None)
@@ -159,7 +147,7 @@ def _challenge_values(record: dict, organizations: dict[str, Organization | dict
     closes_at = _moment(record.get("closes_at"), "closes_at", zone) or opens_at + timedelta(days=IMPORT_OPEN_DAYS)
     if closes_at <= opens_at:
         raise ValueError("'closes_at' must come after 'opens_at'")
-    status_name = _text(record, "status").lower() or ChallengeStatus.PUBLISHED.value
+    status_name = text_value(record, "status").lower() or ChallengeStatus.PUBLISHED.value
     try:
         status = ChallengeStatus(status_name)
     except ValueError:
@@ -197,14 +185,12 @@ def _challenge_values(record: dict, organizations: dict[str, Organization | dict
     if budget_min is not None and budget_max is not None and budget_min > budget_max:
         raise ValueError("'budget_min' is above 'budget_max'")
     prize_amount = _money(record, "prize_amount")
-    trl = record.get("trl")
-    if trl is not None and (isinstance(trl, bool) or not isinstance(trl, int) or not 1 <= trl <= 9):
-        raise ValueError("'trl' must be a whole number from 1 to 9")
+    trl = trl_value(record)
     return {
         "org_ref": org_ref,
-        "title": _text(record, "title", required=True, limit=200),
-        "summary": _text(record, "summary", required=True, limit=300),
-        "description": _text(record, "description"),
+        "title": text_value(record, "title", required=True, limit=200),
+        "summary": text_value(record, "summary", required=True, limit=300),
+        "description": text_value(record, "description"),
         "sector": sector,
         "dimension": dimension,
         "province_code": province_code,
@@ -221,7 +207,7 @@ def _challenge_values(record: dict, organizations: dict[str, Organization | dict
         "budget_min": budget_min,
         "budget_max": budget_max,
         "prize_amount": prize_amount,
-        "prize_description": _text(record, "prize_description", limit=160) or None,
+        "prize_description": text_value(record, "prize_description", limit=160) or None,
         "trl": trl,
     }
 
@@ -249,7 +235,7 @@ def import_data(data: Any) -> dict[str, int]:
         try:
             if not isinstance(record, dict):
                 raise ValueError("must be an object")
-            ref = _text(record, "ref", required=True, limit=80)
+            ref = text_value(record, "ref", required=True, limit=80)
             label = f"organization '{ref}'"
             if ref in org_values:
                 raise ValueError("appears twice")
@@ -263,11 +249,11 @@ def import_data(data: Any) -> dict[str, int]:
         try:
             if not isinstance(record, dict):
                 raise ValueError("must be an object")
-            ref = _text(record, "ref", required=True, limit=80)
+            ref = text_value(record, "ref", required=True, limit=80)
             label = f"challenge '{ref}'"
             if ref in challenge_values:
                 raise ValueError("appears twice")
-            org_ref = _text(record, "org", required=True)
+            org_ref = text_value(record, "org", required=True)
             if org_ref not in known:
                 existing = _by_ref(Organization, org_ref)
                 if existing is not None:
@@ -299,6 +285,7 @@ def import_data(data: Any) -> dict[str, int]:
         # The command is an administrator's tool: what it brings in counts as verified.
         organization.verified_at = organization.verified_at or clock.now()
         db.session.flush()
+        store_profile(organization, values["profile"])
         organizations[ref] = organization
     for ref, values in challenge_values.items():
         owner = organizations.get(values["org_ref"]) or known[values["org_ref"]]

@@ -1,16 +1,19 @@
-"""Export of organizations and every non-draft challenge as JSON, in the format goi.challenges.exchange imports."""
+"""Export of organizations (with their matching profiles, past projects and offers) and every non-draft challenge
+as JSON, in the format goi.challenges.exchange imports."""
 
 import json
+from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from goi.challenges.exchange_profiles import profile_record
 from goi.challenges.models import Challenge, ChallengeStatus
 from goi.data import regions
 from goi.extensions import db
-from goi.orgs.models import Organization
+from goi.orgs.models import Offer, Organization, PastProject
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -21,6 +24,15 @@ def export_data() -> dict:
     """Every organization and every non-draft challenge, in the import format."""
     organizations = db.session.scalars(select(Organization).order_by(Organization.id)).all()
     refs = {organization.id: organization.ref or organization.slug for organization in organizations}
+    projects: dict[int, list[PastProject]] = defaultdict(list)
+    for project in db.session.scalars(
+        select(PastProject).where(PastProject.organization_id.is_not(None)).order_by(PastProject.id)
+    ):
+        projects[project.organization_id].append(project)
+    # Every offer, the expired ones too: each carries its expires_on.
+    offers: dict[int, list[Offer]] = defaultdict(list)
+    for offer in db.session.scalars(select(Offer).order_by(Offer.id)):
+        offers[offer.organization_id].append(offer)
     exported_orgs = []
     for organization in organizations:
         province = regions.province(organization.province_code) if organization.province_code else None
@@ -36,6 +48,7 @@ def export_data() -> dict:
         }
         if organization.government_kind:
             record["government_kind"] = organization.government_kind.value
+        record.update(profile_record(organization, projects[organization.id], offers[organization.id]))
         exported_orgs.append({key: value for key, value in record.items() if value is not None})
     challenges = db.session.scalars(
         select(Challenge)
