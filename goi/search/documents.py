@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session, selectinload
 from goi.accounts.models import User
 from goi.challenges.models import Addendum, Challenge, ChallengeStatus, Question
 from goi.core.links import path_for
-from goi.data import regions
-from goi.orgs.models import Membership, Organization
+from goi.data import regions, taxonomy
+from goi.orgs.models import Membership, Organization, PastProject
 from goi.proposals.models import Proposal, ProposalStatus, TeamMemberStatus
 from goi.proposals.permissions import is_published_in_results
 from goi.reviews.models import ChallengeResult, ResultEntry
@@ -58,6 +58,26 @@ def region_name(province_code: str | None, regency_code: str | None) -> str:
     if province_code and (province := regions.province(province_code)):
         return province.name
     return ""
+
+
+def sector_labels(codes: list[str]) -> str:
+    """The sectors' labels in both languages, so that either language's word finds them."""
+    labels = []
+    for code in codes:
+        if sector := taxonomy.sector(code):
+            labels += [sector.label_id, sector.label_en]
+    return ", ".join(labels)
+
+
+def counted_projects(session: Session, owner_column, owner_id: int) -> list[str]:
+    """Title and description of each past project of an owner that counts for matching (the others are private
+    to the owner's choice and stay out of the index)."""
+    rows = session.execute(
+        select(PastProject.title, PastProject.description)
+        .where(owner_column == owner_id, PastProject.counts_for_matching.is_(True))
+        .order_by(PastProject.id)
+    )
+    return [_join(title, description) for title, description in rows]
 
 
 def owner_principals(challenge: Challenge) -> tuple[str, ...]:
@@ -113,7 +133,13 @@ def organization_document(session: Session, object_id: int) -> SearchDocument | 
         ref=organization.ref,
         title=organization.name,
         summary=organization.website,
-        body=plain_text(organization.description_html),
+        body=_join(
+            plain_text(organization.description_html),
+            organization.expertise,
+            organization.seeking,
+            sector_labels(organization.sector_list),
+            *counted_projects(session, PastProject.organization_id, organization.id),
+        ),
         url=path_for("orgs.show", slug=organization.slug),
         province=organization.province_code,
         status="verified" if organization.is_verified else None,
@@ -139,7 +165,13 @@ def profile_document(session: Session, object_id: int) -> SearchDocument | None:
         object_id=user.id,
         title=user.name,
         summary=user.headline,
-        body=_join(user.expertise, plain_text(user.bio_html), ", ".join(organizations)),
+        body=_join(
+            user.expertise,
+            user.seeking,
+            plain_text(user.bio_html),
+            ", ".join(organizations),
+            *counted_projects(session, PastProject.user_id, user.id),
+        ),
         url=path_for("site.person", user_id=user.id),
         province=user.province_code,
         region=region_name(user.province_code, user.regency_code),

@@ -24,7 +24,7 @@ from goi.challenges.models import Addendum, Challenge, ChallengeCoOwner, Criteri
 from goi.core import clock
 from goi.core.changes import has_column_changes
 from goi.extensions import db
-from goi.orgs.models import Membership, Organization
+from goi.orgs.models import Membership, Organization, PastProject
 from goi.proposals.models import Proposal, ProposalSection, TeamMember
 from goi.reviews.models import ChallengeResult, ResultEntry
 from goi.search.backend import IndexBusy
@@ -63,6 +63,9 @@ def targets_of(obj) -> list[tuple[str, int | None]]:
             return [("organization", obj.organization_id), ("profile", obj.user_id)]
         case User():
             return [("profile", obj.id)]
+        case PastProject():
+            # A past project is part of its owner's document (when it counts for matching); one owner id is None.
+            return [("organization", obj.organization_id), ("profile", obj.user_id)]
         case Proposal():
             return [("proposal", obj.id)]
         case TeamMember() | ProposalSection():
