@@ -99,6 +99,10 @@ def register_blueprints(app: Flask) -> None:
         question_views,
     )
     from goi.challenges.views import bp as challenges_bp
+
+    # The matching blueprint's routes are in these modules too.
+    from goi.matching import introduction_views, recommendation_views  # noqa: F401
+    from goi.matching.views import bp as matching_bp
     from goi.metros.views import bp as metros_bp
     from goi.notify.views import bp as notify_bp
     from goi.orgs.views import bp as orgs_bp
@@ -138,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         challenges_bp,
         metros_bp,
+        matching_bp,
         proposals_bp,
         reviews_bp,
         notify_bp,

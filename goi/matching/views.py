@@ -1,0 +1,5 @@
+"""The matching blueprint: introductions (matching.introduction_views) and, later, recommendations."""
+
+from flask import Blueprint
+
+bp = Blueprint("matching", __name__)
