@@ -113,7 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from goi.proposals.views import bp as proposals_bp
 
     # The reviews blueprint's routes are also in these modules.
-    from goi.reviews import panel_views, ranking_views, round_views, scoring_views  # noqa: F401
+    from goi.reviews import auto_assign_views, panel_views, ranking_views, round_views, scoring_views  # noqa: F401
     from goi.reviews.scoring import reads_as_panel
     from goi.reviews.services import is_in_published_results, published_results
     from goi.reviews.views import bp as reviews_bp
