@@ -130,6 +130,9 @@ def register_blueprints(app: Flask) -> None:
     # above challenges.
     app.extensions["proposal_counts"] = proposal_counts
     app.extensions["published_results"] = published_results
+    # The orgs blueprint's routes are also in offer_views (the marketplace of offers and requests).
+    from goi.orgs import offer_views  # noqa: F401
+
     if app.config["ENV_NAME"] == "development":
         # Development only: the address does not exist in any other profile.
         from goi.site.dev_outbox import bp as dev_bp
