@@ -183,9 +183,11 @@ _DEMO_LETTER = (
 def load_demo_data() -> bool:
     """Create the demo records unless they exist; True when something was created."""
     from goi.demo_challenges import load_demo_challenges
+    from goi.demo_matching import load_demo_matching
 
     created = _load_people_and_organizations()
-    return load_demo_challenges() or created
+    created = load_demo_challenges() or created
+    return load_demo_matching() or created
 
 
 def _load_people_and_organizations() -> bool:
