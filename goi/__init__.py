@@ -105,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from goi.matching.views import bp as matching_bp
     from goi.metros.views import bp as metros_bp
     from goi.notify.views import bp as notify_bp
+    from goi.orgs import project_views  # noqa: F401 (adds its routes to the orgs blueprint)
     from goi.orgs.views import bp as orgs_bp
 
     # Likewise the proposals blueprint: its views module, and these add their routes to it.

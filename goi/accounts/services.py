@@ -189,13 +189,28 @@ def _store_password_hash(user: User, password_hash: str) -> None:
     end_all_sessions(user)
 
 
+def apply_matching_profile(owner, values: dict) -> None:
+    """Store a user's or an organization's validated matching profile: keywords as "a, b, c", codes as "a,b".
+
+    Only the fields values holds are changed, so a caller that knows some of them (an import) keeps the others.
+    """
+    for name in ("expertise", "seeking"):
+        if name in values:
+            setattr(owner, name, ", ".join(values[name]))
+    for name in ("sectors", "regions_served"):
+        if name in values:
+            setattr(owner, name, ",".join(values[name]))
+    if "trl" in values:
+        owner.trl = values["trl"]
+
+
 def update_profile(user: User, values: dict) -> None:
     """Apply validated profile fields; the bio is rendered and sanitized once, here."""
     user.name = values["name"].strip()
     user.headline = values["headline"].strip()
     user.bio_source = values["bio"]
     user.bio_html = render_markdown(values["bio"])
-    user.expertise = ", ".join(values["expertise"])
+    apply_matching_profile(user, values)
     user.languages = ",".join(values["languages"])
     user.province_code = values["province_code"] or None
     user.regency_code = values["regency_code"] or None

@@ -183,7 +183,7 @@ def profile():
     form = ProfileForm(obj=user) if request.method == "GET" else ProfileForm()
     if request.method == "GET":
         form.bio.data = user.bio_source
-        form.expertise.data = user.expertise
+        form.fill_matching_profile(user)
         form.languages.data = user.language_list
         form.province_code.data = user.province_code or ""
         form.regency_code.data = user.regency_code or ""

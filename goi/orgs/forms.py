@@ -4,12 +4,14 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, IntegerField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
-from goi.core.forms import Form, QuickSelectField, select_choices
+from goi.accounts.forms import LANGUAGE_CHOICES, MatchingProfileFields
+from goi.core.forms import Form, MultiCheckboxField, QuickSelectField, select_choices
 from goi.data.regions import province_choices, regency, regency_choices
 from goi.orgs.models import GovernmentKind, MemberRole, OrgKind
+from goi.orgs.projects import CLIENT_MAX, DESCRIPTION_MAX, LINK_MAX, TITLE_MAX, project_errors
 
 KIND_LABELS = {
     OrgKind.GOVERNMENT: _l("Government"),
@@ -29,7 +31,7 @@ ROLE_LABELS = {MemberRole.OWNER: _l("Owner"), MemberRole.ADMIN: _l("Admin"), Mem
 _DOMAIN = re.compile(r"^(?=.{4,120}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$")
 
 
-class OrganizationForm(Form):
+class OrganizationForm(MatchingProfileFields, Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
     kind = QuickSelectField(
         _l("Kind"), choices=select_choices([(kind.value, label) for kind, label in KIND_LABELS.items()])
@@ -49,9 +51,11 @@ class OrganizationForm(Form):
     )
     province_code = QuickSelectField(_l("Province"), validators=[Optional()])
     regency_code = QuickSelectField(_l("Regency or city"), validators=[Optional()])
+    languages = MultiCheckboxField(_l("Working languages"), choices=select_choices(LANGUAGE_CHOICES), default=["id"])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._init_matching_choices()
         self.province_code.choices = select_choices([("", _l("— not set —")), *province_choices()])
         self.regency_code.choices = select_choices([("", _l("— not set —")), *regency_choices()])
 
@@ -79,7 +83,19 @@ class OrganizationForm(Form):
             "website": self.website.data or "",
             "province_code": self.province_code.data,
             "regency_code": self.regency_code.data,
+            "languages": self.languages.data or [],
+            **self.matching_values(),
         }
+
+    def fill(self, organization) -> None:
+        """Show the stored values a GET edits where they differ from the form's fields."""
+        self.kind.data = organization.kind.value
+        self.government_kind.data = organization.government_kind.value if organization.government_kind else ""
+        self.description.data = organization.description_source
+        self.province_code.data = organization.province_code or ""
+        self.regency_code.data = organization.regency_code or ""
+        self.languages.data = organization.language_list
+        self.fill_matching_profile(organization)
 
 
 class InviteForm(Form):
@@ -117,3 +133,44 @@ class VerificationForm(Form):
         domain = (field.data or "").strip().lower().lstrip("@")
         if not _DOMAIN.match(domain):
             raise ValidationError(_l("Enter a domain such as palembang.go.id."))
+
+
+class PastProjectForm(Form):
+    """A past project or solution; its rules are the service's (projects.project_errors), shown beside the fields."""
+
+    title = StringField(_l("Title"), render_kw={"maxlength": TITLE_MAX})
+    year = IntegerField(
+        _l("Year"), validators=[Optional()], render_kw={"inputmode": "numeric"}, description=_l("Optional.")
+    )
+    client = StringField(
+        _l("Client"), render_kw={"maxlength": CLIENT_MAX}, description=_l("Who the work was for (optional).")
+    )
+    description = TextAreaField(
+        _l("Short description"),
+        render_kw={"maxlength": DESCRIPTION_MAX},
+        description=_l("Plain text, at most 1,000 characters."),
+    )
+    link = StringField(_l("Link"), render_kw={"maxlength": LINK_MAX}, description="https://…")
+    counts_for_matching = BooleanField(
+        _l("Counts for matching"),
+        default=True,
+        description=_l("Suggestions may cite this project, and your public page shows it."),
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for name, message in project_errors(self.values()).items():
+            field = self._fields[name]
+            if not field.errors:
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
+
+    def values(self) -> dict:
+        return {name: self._fields[name].data for name in ("title", "year", "client", "description", "link")} | {
+            "counts_for_matching": bool(self.counts_for_matching.data)
+        }
+
+
+class CountsForMatchingForm(Form):
+    counts = QuickSelectField(choices=select_choices([("1", "1"), ("0", "0")]))

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from goi.accounts.models import User
+from goi.accounts.services import apply_matching_profile
 from goi.core import audit, clock, slugs
 from goi.core.errors import DomainError
 from goi.core.html import render_markdown
@@ -41,6 +42,9 @@ def _apply_fields(organization: Organization, values: dict) -> None:
     organization.website = values["website"].strip()
     organization.province_code = values["province_code"] or None
     organization.regency_code = values["regency_code"] or None
+    apply_matching_profile(organization, values)
+    if "languages" in values:
+        organization.languages = ",".join(values["languages"])
 
 
 def create_organization(creator: User, values: dict) -> Organization:

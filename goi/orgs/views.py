@@ -93,11 +93,7 @@ def edit(slug: str):
     organization = _organization_or_404(slug)
     form = OrganizationForm(obj=organization) if request.method == "GET" else OrganizationForm()
     if request.method == "GET":
-        form.kind.data = organization.kind.value
-        form.government_kind.data = organization.government_kind.value if organization.government_kind else ""
-        form.description.data = organization.description_source
-        form.province_code.data = organization.province_code or ""
-        form.regency_code.data = organization.regency_code or ""
+        form.fill(organization)
     if form.validate_on_submit():
         try:
             services.update_organization(current_user._get_current_object(), organization, form.values())
