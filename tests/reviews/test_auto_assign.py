@@ -290,6 +290,9 @@ def test_the_grid_offers_it_and_the_preview_shows_pairs_reasons_figures_and_time
     assert "Solved in" in html
     assert "early warning" in html
     assert "Lowest affinity of one proposal" in html
+    # The confirm form carries the mode; every pair is checked until the owner unchecks it.
+    assert re.search(r'<input[^>]*name="mode"[^>]*value="fair"', html)
+    assert html.count(" checked>") == 2
     assert _assignment_count(db) == 0
 
 
