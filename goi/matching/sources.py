@@ -23,6 +23,13 @@ LISTED_STATUSES = (
     ChallengeStatus.ARCHIVED,
 )
 CHUNK = 500  # ids per IN (...) list
+# The keywords a profile names itself by say more than its prose: they count this many times.
+EXPERTISE_WEIGHT = 2
+
+
+def organization_texts(organization: Organization) -> list[str]:
+    """What an organization says it does: its description and, weighted, its expertise."""
+    return [plain_text(organization.description_html), *organization.expertise_list * EXPERTISE_WEIGHT]
 
 
 def _chunks(ids: list[int]) -> Iterable[list[int]]:
@@ -121,7 +128,7 @@ def _load_organizations(session: Session, ids: list[int] | None, since: datetime
     entries = []
     for organization in organizations:
         own = projects.get(organization.id, [])
-        texts = [plain_text(organization.description_html), *organization.expertise_list]
+        texts = organization_texts(organization)
         texts += [f"{project.title} {project.description}" for project in own]
         entries.append(
             Entry(

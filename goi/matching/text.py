@@ -11,10 +11,26 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 from goi.search import analysis, thesaurus
 
 CONCEPT_PREFIX = "concept:"
+# Words that say how much or where, not what: numbers in both languages (digits too) beside search's filler words
+# of requests (kota, daerah, solusi, city, solution, ...). They would otherwise be "shared key terms".
+_NUMBER_WORDS = """
+satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas belas puluh puluhan ratus ratusan ribu ribuan
+juta jutaan miliar persen one two three four five six seven eight nine ten eleven twelve hundred hundreds thousand
+thousands million millions billion percent
+"""
+
+
+@cache
+def ignored_terms() -> frozenset[str]:
+    from goi.search.whoosh_queries import filler_terms
+
+    numbers = {term for word in _NUMBER_WORDS.split() for term in analysis.terms(word)}
+    return frozenset(numbers | filler_terms())
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +71,10 @@ def text_profile(*texts: str) -> TextProfile:
     concepts = _concepts()
     longest = concepts["__longest__"]  # type: ignore[index]
     for text in texts:
-        pairs = analysis.words(text or "")
+        ignored = ignored_terms()
+        pairs = [
+            (word, term) for word, term in analysis.words(text or "") if term not in ignored and not term.isdigit()
+        ]
         terms = [term for _, term in pairs]
         for word, term in pairs:
             counts[term] += 1
