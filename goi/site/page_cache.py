@@ -47,7 +47,7 @@ from goi.core import clock
 from goi.core.changes import has_column_changes
 from goi.core.policy import POLICY, PUBLIC
 from goi.extensions import db
-from goi.orgs.models import Membership, Organization
+from goi.orgs.models import Membership, Offer, Organization, PastProject
 from goi.proposals.models import Proposal
 from goi.reviews.models import ChallengeResult, ResultEntry
 from goi.site.locale import LOCALE_COOKIE, current_locale
@@ -82,7 +82,12 @@ PUBLIC_MODELS: dict[type, frozenset[str]] = {
     ResultEntry: frozenset(),
     Organization: frozenset(),
     Membership: frozenset(),
-    User: frozenset({"last_login_at", "session_version", "password_hash", "locale", "email_confirmed_at"}),
+    # updated_at moves with every change of the row, a login's included: the other columns say whether it shows.
+    User: frozenset(
+        {"last_login_at", "session_version", "password_hash", "locale", "email_confirmed_at", "updated_at"}
+    ),
+    PastProject: frozenset(),
+    Offer: frozenset({"updated_at"}),
     Proposal: frozenset({"updated_at", "content_hash", "version"}),
 }
 PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"

@@ -161,6 +161,34 @@ def test_an_edit_shows_on_the_next_request(client, db, challenge):
         assert "Pengendalian banjir Musi" not in html, url
 
 
+def test_a_past_project_and_an_offer_show_on_the_next_request(client, db, world):
+    from datetime import timedelta
+
+    from goi.orgs.models import Offer, OfferKind, PastProject
+
+    industry = world["industry"]
+    assert "Bank sampah digital" not in client.get("/orgs/pt-industri").get_data(as_text=True)
+    assert client.get("/offers").status_code == 200
+    version = current_version()
+    db.session.add(PastProject(organization=industry, title="Bank sampah digital", counts_for_matching=True))
+    db.session.commit()
+    assert current_version() > version
+    assert "Bank sampah digital" in client.get("/orgs/pt-industri").get_data(as_text=True)
+    version = current_version()
+    db.session.add(
+        Offer(
+            organization=industry,
+            kind=OfferKind.TECHNOLOGY_OFFER,
+            title="Sensor banjir murah",
+            description="Sensor tinggi muka air.",
+            expires_on=(clock.now() + timedelta(days=30)).date(),
+        )
+    )
+    db.session.commit()
+    assert current_version() > version
+    assert "Sensor banjir murah" in client.get("/offers").get_data(as_text=True)
+
+
 def test_a_newly_published_challenge_shows_and_a_draft_never_does(app, client, db, world, challenge):
     draft = make_challenge(world["gov_verified"], status=ChallengeStatus.DRAFT, title="Rancangan rahasia sampah")
     db.session.commit()
