@@ -217,6 +217,8 @@ def _load_people_and_organizations() -> bool:
     for spec in ORGANIZATIONS:
         organization = Organization(
             slug=spec["slug"],
+            # The demo's organizations carry an import reference, as imported ones do: the API names them by it.
+            ref=spec["slug"],
             name=spec["name"],
             kind=spec["kind"],
             government_kind=spec["government_kind"],
