@@ -68,6 +68,11 @@ CACHED_ENDPOINTS = frozenset(
         "reviews.solutions",
         "search.index",
         "api.search",
+        "orgs.marketplace",
+        "orgs.offer",
+        "api.recommended_challenges",
+        "api.recommended_solvers",
+        "api.recommended_partners",
     }
 )
 # Models whose rows public pages show, with the columns whose change shows nowhere (a login writes last_login_at).

@@ -110,6 +110,8 @@ def _public_urls(world, challenge) -> list[str]:
         f"/people/{person.id}",
         "/search?q=banjir",
         "/api/v1/search?q=banjir",
+        "/offers",
+        "/offers?kind=technology_offer&q=sensor",
     ]
 
 
