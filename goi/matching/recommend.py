@@ -102,6 +102,10 @@ class Solver:
 
 
 SECTOR_GATE = 1.0
+# Below these a suggestion shares only stray words: a recommendation needs MIN_TEXT or a shared sector, a similar
+# challenge MIN_SIMILAR (on the demo, the unrelated challenges' templates score under 0.04, related ones above 0.12).
+MIN_TEXT = 0.02
+MIN_SIMILAR = 0.1
 
 
 def _sector_gate(text_scores: np.ndarray) -> np.ndarray:
@@ -357,6 +361,8 @@ def challenges_for(
     text_scores = corpus.scores(solver.profile)
     sector_match = _in_set_mask(corpus, "sector", solver.sectors).astype(float)
     first = TEXT_WEIGHT * text_scores + SECTOR_WEIGHT * sector_match * _sector_gate(text_scores)
+    # A challenge that shares a few stray words and no sector is no suggestion, whatever its region.
+    allowed &= (text_scores >= MIN_TEXT) | (sector_match > 0)
     suggestions = []
     idf = corpus.idf_map()
     for position in top(first, allowed, SHORTLIST):
@@ -438,6 +444,7 @@ def _solver_scores(
     sector = facts.get("sector")
     sector_match = corpus.column("sectors", lambda sectors: sector in sectors, name=f"sector:{sector}").astype(float)
     first = TEXT_WEIGHT * text_scores + SECTOR_WEIGHT * sector_match * _sector_gate(text_scores)
+    allowed = allowed & ((text_scores >= MIN_TEXT) | (sector_match > 0))
     scored = []
     for position in top(first, allowed, SHORTLIST):
         entry = corpus.entries[int(corpus.ids[position])]
@@ -660,6 +667,7 @@ def similar_challenges(
     text_scores = corpus.scores(profile)
     sector_match = _in_set_mask(corpus, "sector", [challenge.sector]).astype(float)
     scores = 0.85 * text_scores + 0.15 * sector_match * (text_scores > 0)
+    allowed &= scores >= MIN_SIMILAR
     idf = corpus.idf_map()
     results = []
     for position in top(scores, allowed, limit):

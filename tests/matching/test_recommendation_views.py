@@ -253,7 +253,7 @@ def test_suggested_reviewers_fit_have_no_conflict_show_their_load_and_can_be_inv
     page = client.get("/challenges/banjir-musi/review/suggested-reviewers").get_data(as_text=True)
     assert "Ahli Hidrologi" in page and "Ahli Kopi" not in page
     assert "CEO Hidro" not in page
-    assert "0 open assignments" in page or "0 tugas" in page
+    assert "0 open assignments" in page or "0 penugasan aktif" in page
 
     post_form(
         client,
