@@ -23,7 +23,19 @@ from goi.challenges.models import Challenge, ChallengeOutcome, ChallengeStatus, 
 from goi.core import clock
 from goi.core.policy import POLICY, Rule
 from goi.core.storage import upload_root
-from goi.orgs.models import Invitation, MemberRole, Membership, OrgKind, VerificationRequest, VerificationStatus
+from goi.matching.models import ApplyInvitation, CoOwnInvitation, Introduction
+from goi.orgs import offers
+from goi.orgs.models import (
+    Invitation,
+    MemberRole,
+    Membership,
+    Offer,
+    OfferKind,
+    OrgKind,
+    PastProject,
+    VerificationRequest,
+    VerificationStatus,
+)
 from goi.proposals import services as proposal_services
 from goi.proposals.models import Proposal, TeamMember, TeamMemberStatus, TeamRole
 from goi.proposals.submission import submit_proposal
@@ -296,6 +308,72 @@ SOMEONE_ELSES = expect(
 )
 
 
+# A request for an introduction from user to org_member: the two sides see it, everybody else is told 404.
+INTRODUCTION_SIDES = expect(
+    anonymous=LOGIN,
+    user=ALLOW,
+    org_member=ALLOW,
+    org_admin=HIDDEN,
+    gov_admin_unverified=HIDDEN,
+    gov_admin=HIDDEN,
+    platform_admin=HIDDEN,
+    reviewer=HIDDEN,
+    conflicted_reviewer=HIDDEN,
+    chair=HIDDEN,
+)
+# An invitation to pt-industri to apply to the sample challenge: answered by its managers (org_admin) only.
+INDUSTRY_MANAGERS_ONLY = expect(
+    anonymous=LOGIN,
+    user=HIDDEN,
+    org_member=HIDDEN,
+    org_admin=ALLOW,
+    gov_admin_unverified=HIDDEN,
+    gov_admin=HIDDEN,
+    platform_admin=HIDDEN,
+)
+# An invitation to pemkot-palembang to co-own another government's challenge: answered by its managers only.
+PALEMBANG_MANAGERS_ONLY = expect(
+    anonymous=LOGIN,
+    user=HIDDEN,
+    org_member=HIDDEN,
+    org_admin=HIDDEN,
+    gov_admin_unverified=HIDDEN,
+    gov_admin=ALLOW,
+    platform_admin=HIDDEN,
+)
+# A hidden offer of pt-industri: its members see it, its managers edit it, everybody else is told 404.
+HIDDEN_OFFER_READERS = expect(
+    anonymous=HIDDEN,
+    user=HIDDEN,
+    org_member=ALLOW,
+    org_admin=ALLOW,
+    gov_admin_unverified=HIDDEN,
+    gov_admin=HIDDEN,
+    platform_admin=HIDDEN,
+)
+HIDDEN_OFFER_MANAGERS = expect(
+    anonymous=LOGIN,
+    user=HIDDEN,
+    org_member=DENY,
+    org_admin=ALLOW,
+    gov_admin_unverified=HIDDEN,
+    gov_admin=HIDDEN,
+    platform_admin=HIDDEN,
+)
+# A project of pemkot-palembang asked for under pt-industri's address: its managers are told 404, as for a missing one.
+OTHER_ORGANIZATIONS_PROJECT = {**INDUSTRY_MANAGERS, "org_admin": HIDDEN}
+# What does not exist, asked of a public address: 404 for everybody.
+MISSING = expect(
+    anonymous=HIDDEN,
+    user=HIDDEN,
+    org_member=HIDDEN,
+    org_admin=HIDDEN,
+    gov_admin_unverified=HIDDEN,
+    gov_admin=HIDDEN,
+    platform_admin=HIDDEN,
+)
+
+
 @dataclass(frozen=True)
 class Case:
     """One request of the matrix: endpoint, method, URL arguments and form data built from the samples."""
@@ -321,6 +399,32 @@ def _reviewed_proposal(s):
     return {"slug": s["review_slug"], "proposal_id": s["review_proposal_id"]}
 
 
+def _industry_project(s):
+    return {"slug": "pt-industri", "project_id": s["industry_project_id"]}
+
+
+def _someone_elses_project(s):
+    return {"project_id": s["someone_elses_project_id"]}
+
+
+def _offer_form(s):
+    return {
+        "kind": "technology_offer",
+        "title": "Sensor muka air",
+        "description": "Sensor muka air sungai dengan laporan tiap menit.",
+        "expires_on": (offers.today() + timedelta(days=60)).isoformat(),
+        "is_public": "y",
+    }
+
+
+def _review_round(s):
+    return {"slug": s["review_slug"], "number": 1}
+
+
+def _introduction(s):
+    return {"introduction_id": s["introduction_id"]}
+
+
 CASES = [
     Case("static", "GET", EVERYONE, lambda s: {"filename": "css/app.css"}),
     # site
@@ -328,6 +432,12 @@ CASES = [
     Case("search.index", "GET", EVERYONE),
     Case("search.index", "GET", EVERYONE, label="filtered", query={"q": "banjir", "type": "challenge", "page": "1"}),
     Case("api.search", "GET", EVERYONE, query={"q": "banjir"}),
+    Case("api.recommended_challenges", "GET", EVERYONE, lambda s: {"ref": s["industry_ref"]}),
+    Case("api.recommended_challenges", "GET", MISSING, lambda s: {"ref": "no-such-ref"}, label="unknown"),
+    Case("api.recommended_solvers", "GET", EVERYONE, lambda s: {"ref": s["challenge_ref"]}),
+    Case("api.recommended_solvers", "GET", MISSING, lambda s: {"ref": "no-such-ref"}, label="unknown"),
+    Case("api.recommended_partners", "GET", EVERYONE, lambda s: {"ref": s["industry_ref"]}),
+    Case("api.recommended_partners", "GET", MISSING, lambda s: {"ref": "no-such-ref"}, label="unknown"),
     Case("site.set_language", "POST", EVERYONE, data=lambda s: {"language": "en", "next": "/orgs"}),
     Case("site.person", "GET", EVERYONE, lambda s: {"user_id": s["public_user_id"]}),
     # accounts
@@ -445,6 +555,46 @@ CASES = [
         GOWA_LETTER_READERS,
         lambda s: {"slug": "pemkab-gowa", "request_id": s["gowa_request_id"]},
         label="gowa",
+    ),
+    # past projects (samples: one of pt-industri, one of pemkot-palembang, one of a user outside the roles)
+    Case("orgs.projects_list", "GET", INDUSTRY_MANAGERS, _industry),
+    Case(
+        "orgs.projects_list", "POST", INDUSTRY_MANAGERS, _industry, lambda s: {"title": "Proyek baru", "year": "2024"}
+    ),
+    Case("orgs.projects_edit", "GET", INDUSTRY_MANAGERS, _industry_project),
+    Case(
+        "orgs.projects_edit",
+        "GET",
+        OTHER_ORGANIZATIONS_PROJECT,
+        lambda s: {"slug": "pt-industri", "project_id": s["palembang_project_id"]},
+        label="other organization",
+    ),
+    Case("orgs.projects_edit", "POST", INDUSTRY_MANAGERS, _industry_project, lambda s: {"title": "Proyek diubah"}),
+    Case("orgs.projects_delete", "POST", INDUSTRY_MANAGERS, _industry_project),
+    Case("orgs.projects_matching", "POST", INDUSTRY_MANAGERS, _industry_project, lambda s: {"counts": "0"}),
+    Case("orgs.my_projects_list", "GET", SIGNED_IN),
+    Case("orgs.my_projects_list", "POST", SIGNED_IN, data=lambda s: {"title": "Proyek saya", "year": "2023"}),
+    Case("orgs.my_projects_edit", "GET", SOMEONE_ELSES, _someone_elses_project),
+    Case("orgs.my_projects_edit", "POST", SOMEONE_ELSES, _someone_elses_project, lambda s: {"title": "Diambil"}),
+    Case("orgs.my_projects_delete", "POST", SOMEONE_ELSES, _someone_elses_project),
+    Case("orgs.my_projects_matching", "POST", SOMEONE_ELSES, _someone_elses_project, lambda s: {"counts": "0"}),
+    # offers and requests (samples: a live public offer of pt-industri and a hidden one)
+    Case("orgs.marketplace", "GET", EVERYONE),
+    Case("orgs.marketplace", "GET", EVERYONE, label="filtered", query={"q": "sensor", "kind": "technology_offer"}),
+    Case("orgs.offer", "GET", EVERYONE, lambda s: {"offer_id": s["offer_id"]}),
+    Case("orgs.offer", "GET", HIDDEN_OFFER_READERS, lambda s: {"offer_id": s["hidden_offer_id"]}, label="hidden"),
+    Case("orgs.new_offer", "GET", INDUSTRY_MANAGERS, _industry),
+    Case("orgs.new_offer", "POST", INDUSTRY_MANAGERS, _industry, _offer_form),
+    Case("orgs.edit_offer", "GET", INDUSTRY_MANAGERS, lambda s: {"offer_id": s["offer_id"]}),
+    Case("orgs.edit_offer", "GET", HIDDEN_OFFER_MANAGERS, lambda s: {"offer_id": s["hidden_offer_id"]}, label="hidden"),
+    Case("orgs.edit_offer", "POST", INDUSTRY_MANAGERS, lambda s: {"offer_id": s["offer_id"]}, _offer_form),
+    Case("orgs.withdraw_offer", "POST", INDUSTRY_MANAGERS, lambda s: {"offer_id": s["offer_id"]}),
+    Case(
+        "orgs.withdraw_offer",
+        "POST",
+        HIDDEN_OFFER_MANAGERS,
+        lambda s: {"offer_id": s["hidden_offer_id"]},
+        label="hidden",
     ),
     # metropolitan areas
     Case("metros.index", "GET", EVERYONE),
@@ -598,6 +748,16 @@ CASES = [
     Case("reviews.assignments", "GET", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
     Case("reviews.assign", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
     Case("reviews.unassign", "POST", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"], "number": 1}),
+    # automatic assignment, on the round of the scoring sample below (the sample challenge has no round yet)
+    Case("reviews.auto_assign", "GET", REVIEW_MANAGERS, _review_round),
+    Case(
+        "reviews.auto_assign",
+        "POST",
+        REVIEW_MANAGERS,
+        _review_round,
+        lambda s: {"mode": "total", "max_probability": "0.5"},
+    ),
+    Case("reviews.auto_assign_confirm", "POST", REVIEW_MANAGERS, _review_round, lambda s: {"mode": "total"}),
     Case("reviews.assignment_decline", "POST", SIGNED_IN, lambda s: {"assignment_id": 999999}),
     # the ranking, its shortlist and exports (owners and chairs); the decision and the settings (owners only)
     Case("reviews.ranking", "GET", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
@@ -686,6 +846,73 @@ CASES = [
     Case("proposals.team_invitation", "POST", SIGNED_IN, lambda s: {"token": "junk-token"}),
     # Answered from the dashboard by the addressee only; another's invitation answers 404 (the view's rule).
     Case("proposals.answer_invitation", "POST", SIGNED_IN, lambda s: {"member_id": s["partner_id"]}),
+    # matchmaking: recommendations, invitations to apply and to co-own, partners, reviewers
+    Case("matching.recommendations", "GET", SIGNED_IN),
+    Case(
+        "matching.dismiss",
+        "POST",
+        SIGNED_IN,
+        data=lambda s: {"kind": "challenge", "target": f"challenge:{s['challenge_id']}"},
+    ),
+    Case("matching.solvers", "GET", PALEMBANG_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case(
+        "matching.invite_solver",
+        "POST",
+        PALEMBANG_MANAGERS,
+        lambda s: {"slug": s["challenge_slug"]},
+        lambda s: {"target": f"user:{s['public_user_id']}", "message": "Silakan mengajukan usulan."},
+    ),
+    Case("matching.invitations", "GET", SIGNED_IN),
+    Case(
+        "matching.decline_apply",
+        "POST",
+        INDUSTRY_MANAGERS_ONLY,
+        lambda s: {"invitation_id": s["apply_invitation_id"]},
+    ),
+    Case(
+        "matching.invite_co_owner",
+        "POST",
+        PALEMBANG_MANAGERS,
+        lambda s: {"slug": s["challenge_slug"]},
+        lambda s: {"organization_id": s["banyuasin_id"]},
+    ),
+    Case(
+        "matching.accept_co_own",
+        "POST",
+        PALEMBANG_MANAGERS_ONLY,
+        lambda s: {"invitation_id": s["co_own_invitation_id"]},
+    ),
+    Case(
+        "matching.decline_co_own",
+        "POST",
+        PALEMBANG_MANAGERS_ONLY,
+        lambda s: {"invitation_id": s["co_own_invitation_id"]},
+    ),
+    Case("matching.partners", "GET", INDUSTRY_MEMBERS, _industry),
+    Case("matching.suggested_reviewers", "GET", REVIEW_MANAGERS, lambda s: {"slug": s["challenge_slug"]}),
+    Case(
+        "matching.invite_reviewer",
+        "POST",
+        REVIEW_MANAGERS,
+        lambda s: {"slug": s["challenge_slug"]},
+        lambda s: {"user_id": s["public_user_id"]},
+    ),
+    # introductions (sample: a pending request of user to org_member) and blocks
+    Case("matching.new_introduction", "GET", SIGNED_IN, query={"organization": "pt-industri"}),
+    Case(
+        "matching.new_introduction",
+        "POST",
+        SIGNED_IN,
+        data=lambda s: {"message": "Kami ingin bekerja sama soal sensor banjir."},
+        query={"organization": "pt-industri"},
+    ),
+    Case("matching.introductions", "GET", SIGNED_IN),
+    Case("matching.introduction", "GET", INTRODUCTION_SIDES, _introduction),
+    Case("matching.accept", "POST", INTRODUCTION_SIDES, _introduction),
+    Case("matching.decline", "POST", INTRODUCTION_SIDES, _introduction),
+    Case("matching.post_message", "POST", INTRODUCTION_SIDES, _introduction, lambda s: {"body": "Halo, salam kenal."}),
+    Case("matching.block", "POST", SIGNED_IN, lambda s: {"user_id": s["public_user_id"]}),
+    Case("matching.unblock", "POST", SIGNED_IN, lambda s: {"user_id": s["public_user_id"]}),
     # notifications
     Case("notify.index", "GET", SIGNED_IN),
     Case("notify.mark_read", "POST", SIGNED_IN, lambda s: {"notification_id": 999999}),
@@ -765,8 +992,9 @@ def _verification_request(app, db, organization, submitter, status: Verification
     return request
 
 
-def _challenge(db, world, publish: bool, title: str):
-    """A challenge of pemkot-palembang built through the services, sealed and open for 30 days."""
+def _challenge(db, world, publish: bool, title: str, organization=None, actor=None):
+    """A challenge of pemkot-palembang (or of organization, by actor) built through the services, sealed and open for
+    30 days."""
     now = clock.now()
     values = {
         "title": title,
@@ -780,8 +1008,8 @@ def _challenge(db, world, publish: bool, title: str):
         "is_sealed": True,
         "consortium_required": False,
     }
-    actor = world["users"]["gov_admin"]
-    challenge = challenge_services.create_challenge(actor, world["gov_verified"], values)
+    actor = actor or world["users"]["gov_admin"]
+    challenge = challenge_services.create_challenge(actor, organization or world["gov_verified"], values)
     if publish:
         challenge_lifecycle.publish(actor, challenge)
     db.session.flush()
@@ -885,6 +1113,70 @@ def _scoring_sample(db, world) -> tuple[Challenge, Proposal, Assignment, Assignm
     return challenge, proposal, assignments[0], assignments[1]
 
 
+def _matching_samples(db, world, challenge, someone) -> dict:
+    """Issue 12's samples: past projects, offers, an introduction between two roles and the invitations to apply and
+    to co-own; returns their ids."""
+    users, industry = world["users"], world["industry"]
+    industry.ref = "ORG-INDUSTRI"
+    challenge.ref = "CH-BANJIR-PALEMBANG"
+    industry_project = PastProject(organization=industry, title="Sensor banjir Bekasi", year=2022)
+    palembang_project = PastProject(organization=world["gov_verified"], title="Drainase Palembang", year=2021)
+    someone_elses_project = PastProject(user=someone, title="Proyek pribadi", year=2020)
+    expires_on = offers.today() + timedelta(days=90)
+    offer, hidden_offer = (
+        Offer(
+            organization=industry,
+            created_by=users["org_admin"],
+            kind=OfferKind.TECHNOLOGY_OFFER,
+            title=title,
+            description="Sensor muka air dengan laporan tiap menit.",
+            is_public=is_public,
+            expires_on=expires_on,
+        )
+        for title, is_public in (("Sensor muka air", True), ("Sensor rahasia", False))
+    )
+    introduction = Introduction(
+        requester=users["user"],
+        recipient_user=users["org_member"],
+        message="Saya ingin belajar tentang sensor banjir Anda.",
+        expires_at=clock.now() + timedelta(days=14),
+    )
+    apply_invitation = ApplyInvitation(challenge=challenge, organization=industry, invited_by_id=users["gov_admin"].id)
+    owner = factories.make_user(email="admin@banyuasinkab.go.id", name="Admin Banyuasin")
+    banyuasin = factories.make_org(
+        OrgKind.GOVERNMENT, owner=owner, verified=True, slug="pemkab-banyuasin", name="Pemkab Banyuasin"
+    )
+    theirs = _challenge(db, world, publish=True, title="Banjir di Banyuasin", organization=banyuasin, actor=owner)
+    co_own_invitation = CoOwnInvitation(challenge=theirs, organization=world["gov_verified"], invited_by_id=owner.id)
+    db.session.add_all(
+        [
+            industry_project,
+            palembang_project,
+            someone_elses_project,
+            offer,
+            hidden_offer,
+            introduction,
+            apply_invitation,
+            co_own_invitation,
+        ]
+    )
+    db.session.flush()
+    return {
+        "industry_ref": industry.ref,
+        "challenge_ref": challenge.ref,
+        "challenge_id": challenge.id,
+        "industry_project_id": industry_project.id,
+        "palembang_project_id": palembang_project.id,
+        "someone_elses_project_id": someone_elses_project.id,
+        "offer_id": offer.id,
+        "hidden_offer_id": hidden_offer.id,
+        "introduction_id": introduction.id,
+        "apply_invitation_id": apply_invitation.id,
+        "banyuasin_id": banyuasin.id,
+        "co_own_invitation_id": co_own_invitation.id,
+    }
+
+
 @pytest.fixture
 def client(app):
     """A client that starts each request with an empty flask.g, as a real server does."""
@@ -926,8 +1218,10 @@ def samples(app, db, world):
     saved_search = save_search(target, Criteria(keywords="banjir"), "Banjir")
     _, invitation_token = _invitation(db, industry, users["org_admin"], "warga@example.id")
     revocable, _ = _invitation(db, industry, users["org_admin"], "invitee@example.id")
+    matching = _matching_samples(db, world, challenge, target)
     db.session.commit()
     return {
+        **matching,
         "public_user_id": public_person.id,
         "target_user_id": target.id,
         "disabled_user_id": disabled.id,
