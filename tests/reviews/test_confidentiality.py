@@ -23,12 +23,14 @@ from flask import g
 from sqlalchemy import select
 
 from goi.challenges import lifecycle
-from goi.challenges.models import ChallengeDocument
+from goi.challenges.models import Challenge, ChallengeDocument
 from goi.core import clock
 from goi.core.mail import OutboxMessage
 from goi.data import regions
+from goi.matching.models import Introduction
 from goi.notify.models import Notification
-from goi.orgs.models import VerificationRequest
+from goi.orgs import offers
+from goi.orgs.models import Offer, OfferKind, Organization, PastProject, VerificationRequest
 from goi.proposals.models import ProposalAttachment
 from goi.reviews import conflicts, decisions, panel_admin, rounds, scoring
 from goi.reviews.models import Assignment, Blindness, ConflictKind, PanelRole, Recommendation
@@ -88,14 +90,18 @@ EMAILED_TOKEN_ROUTES = {
     "alerts.unsubscribe",
 }
 
-# Queries crawled beside each route's plain URL: the search boxes with the canaries' parts, the ranking's sort and
-# the review export's second part.
+# Queries crawled beside each route's plain URL: the search boxes with the canaries' parts, the ranking's sort, the
+# review export's second part, the request form for an introduction to the challenge's government and the requests
+# sent.
 EXTRA_QUERIES = {
     "search.index": [{"q": query} for query in SEARCH_QUERIES],
     "api.search": [{"q": query} for query in SEARCH_QUERIES],
     "challenges.index": [{"q": query} for query in SEARCH_QUERIES],
     "reviews.solutions": [{"q": query} for query in SEARCH_QUERIES],
     "orgs.index": [{"q": query} for query in SEARCH_QUERIES],
+    "orgs.marketplace": [{"q": query} for query in SEARCH_QUERIES],
+    "matching.new_introduction": [{"organization": "pemkot-palembang"}],
+    "matching.introductions": [{"box": "sent"}],
     "reviews.ranking": [{"sort": "calibrated"}],
     "reviews.ranking_export": [{"part": "reviews"}],
     "reviews.conflict_check": [{"email": CANARY_EMAIL}],
@@ -134,6 +140,33 @@ def _post(user, challenge, proposal, body: str) -> None:
     scoring.add_post(user, view, body)
 
 
+def _matchmaking(db, world, proposer, competitor) -> None:
+    """What the matchmaking pages show, so that the crawl reaches them filled: the organizations' references (of the
+    recommendation API), a past project of the proposer and one of the challenge's government, an offer, and a request
+    for an introduction from the proposer to the competitor."""
+    world["gov_verified"].ref = "PEMKOT-PALEMBANG"
+    world["industry"].ref = "PT-INDUSTRI"
+    db.session.add_all(
+        [
+            PastProject(user=proposer, title="Pompa banjir Tim Alfa", year=2023),
+            PastProject(organization=world["gov_verified"], title="Kanal kota", year=2022),
+            Offer(
+                organization=world["industry"],
+                kind=OfferKind.TECHNOLOGY_OFFER,
+                title="Sensor muka air",
+                expires_on=offers.today() + timedelta(days=90),
+            ),
+            Introduction(
+                requester=proposer,
+                recipient_user=competitor,
+                message="Tim Alfa ingin berkenalan dengan Tim Beta.",
+                expires_at=clock.now() + timedelta(days=14),
+            ),
+        ]
+    )
+    db.session.flush()
+
+
 @pytest.fixture
 def story(app, db, world, make_challenge):
     """The challenge under review with both proposals reviewed, discussed and one assignment declined, committed;
@@ -144,9 +177,10 @@ def story(app, db, world, make_challenge):
     competitor = factories.make_user(email="ketua@tim-beta.id", name="Ketua Tim Beta")
     canary = factories.make_user(email=CANARY_EMAIL, name=CANARY_NAME)
     conflicted_chair = factories.make_user(email="ketua.kedua@example.id", name="Ketua Kedua Berkonflik")
-    challenge = make_challenge(title="Banjir Kanal Palembang")
+    challenge = make_challenge(title="Banjir Kanal Palembang", ref="KANAL-PALEMBANG")
     proposal_a = make_submitted_proposal(db, challenge, proposer, title="Usulan Alfa")
     proposal_b = make_submitted_proposal(db, challenge, competitor, title="Usulan Beta")
+    _matchmaking(db, world, proposer, competitor)
     clock.freeze(challenge.closes_at + timedelta(minutes=1))
     lifecycle.close_expired_challenges()
 
@@ -229,6 +263,10 @@ def _ids(db, model) -> list[int]:
     return list(db.session.scalars(select(model.id).order_by(model.id))) or [0]
 
 
+def _refs(db, model) -> list[str]:
+    return list(db.session.scalars(select(model.ref).where(model.ref.is_not(None)).order_by(model.ref)))
+
+
 def parameter_values(db, world, story) -> dict[str, list]:
     """The values of each URL parameter, by its name: the story's own objects first."""
     challenge = story["challenge"]
@@ -245,6 +283,11 @@ def parameter_values(db, world, story) -> dict[str, list]:
         "document_id": _ids(db, ChallengeDocument),
         "attachment_id": _ids(db, ProposalAttachment),
         "code": [metro.code for metro in regions.metros()][:1],
+        "project_id": _ids(db, PastProject),
+        "offer_id": _ids(db, Offer),
+        "introduction_id": _ids(db, Introduction),
+        # The recommendation API's references: of challenges (solvers) and of organizations (challenges, partners).
+        "ref": _refs(db, Challenge) + _refs(db, Organization),
     }
 
 
