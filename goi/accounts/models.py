@@ -21,12 +21,37 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=method)
 
 
-
 def split_list(stored: str) -> list[str]:
     """The items of a comma-separated profile column, trimmed, without empty ones."""
     return [item.strip() for item in stored.split(",") if item.strip()]
 
-class User(UserMixin, db.Model):
+
+class MatchingProfile:
+    """The lists of a matching profile's comma-separated columns (expertise, seeking, sectors, regions_served,
+    languages), for users and organizations alike."""
+
+    @property
+    def expertise_list(self) -> list[str]:
+        return split_list(self.expertise)
+
+    @property
+    def seeking_list(self) -> list[str]:
+        return split_list(self.seeking)
+
+    @property
+    def sector_list(self) -> list[str]:
+        return split_list(self.sectors)
+
+    @property
+    def regions_served_list(self) -> list[str]:
+        return split_list(self.regions_served)
+
+    @property
+    def language_list(self) -> list[str]:
+        return split_list(self.languages)
+
+
+class User(UserMixin, MatchingProfile, db.Model):
     """A person with a login; the profile is shown publicly only when they choose."""
 
     __tablename__ = "users"
@@ -78,26 +103,6 @@ class User(UserMixin, db.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
-
-    @property
-    def expertise_list(self) -> list[str]:
-        return split_list(self.expertise)
-
-    @property
-    def language_list(self) -> list[str]:
-        return [code for code in self.languages.split(",") if code]
-
-    @property
-    def seeking_list(self) -> list[str]:
-        return split_list(self.seeking)
-
-    @property
-    def sector_list(self) -> list[str]:
-        return split_list(self.sectors)
-
-    @property
-    def regions_served_list(self) -> list[str]:
-        return split_list(self.regions_served)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

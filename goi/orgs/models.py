@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from goi.accounts.models import User, split_list
+from goi.accounts.models import MatchingProfile, User
 from goi.core import clock
 from goi.core.types import UTCDateTime, string_enum
 from goi.extensions import db
@@ -51,7 +51,7 @@ class VerificationStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
-class Organization(db.Model):
+class Organization(MatchingProfile, db.Model):
     """A government, company, university, community or investor acting on the platform."""
 
     __tablename__ = "organizations"
@@ -94,26 +94,6 @@ class Organization(db.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
-
-    @property
-    def expertise_list(self) -> list[str]:
-        return split_list(self.expertise)
-
-    @property
-    def seeking_list(self) -> list[str]:
-        return split_list(self.seeking)
-
-    @property
-    def sector_list(self) -> list[str]:
-        return split_list(self.sectors)
-
-    @property
-    def regions_served_list(self) -> list[str]:
-        return split_list(self.regions_served)
-
-    @property
-    def language_list(self) -> list[str]:
-        return split_list(self.languages)
 
     def __repr__(self) -> str:
         return f"<Organization {self.slug}>"
@@ -238,15 +218,11 @@ class PastProject(db.Model):
 
     __tablename__ = "past_projects"
     __table_args__ = (
-        CheckConstraint(
-            "(organization_id IS NULL) <> (user_id IS NULL)", name="past_project_has_one_owner"
-        ),
+        CheckConstraint("(organization_id IS NULL) <> (user_id IS NULL)", name="past_project_has_one_owner"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
-    )
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     year: Mapped[int | None] = mapped_column()
