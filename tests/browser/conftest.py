@@ -5,6 +5,7 @@ shown, a test may call `accessibility.check(page)` between screenshots, and a te
 document its pages loaded was never checked.
 """
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -230,3 +231,10 @@ def log_in(live_server, accessibility) -> Callable:
         accessibility.check(page)
 
     return log_in_as
+
+
+def open_navigation(page) -> None:
+    """Open the narrow screen's navigation and wait for its opening transition to end: a click on an item while it
+    still moves can land elsewhere."""
+    page.locator(".navbar-toggler").click()
+    expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bcollapse show\b"))

@@ -15,7 +15,7 @@ from goi.challenges.models import ChallengeStatus
 from goi.core.mail import OutboxMessage
 from goi.extensions import db
 from goi.orgs.models import Organization, OrgKind
-from tests.browser.conftest import _open_page
+from tests.browser.conftest import _open_page, open_navigation
 from tests.challenges import make_challenge
 from tests.factories import make_org, make_user
 
@@ -46,7 +46,7 @@ def _page(browser, live_server, language: str, width: int, console, accessibilit
 
 def _open_account_menu(page, width: int) -> None:
     if width < 992:
-        page.locator(".navbar-toggler").click()
+        open_navigation(page)
         expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bcollapse show\b"))
     page.locator("#account-menu").click()
 

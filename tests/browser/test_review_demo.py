@@ -15,7 +15,7 @@ from goi.challenges.models import Challenge
 from goi.demo import DEMO_PASSWORD, load_demo_data
 from goi.extensions import db
 from goi.proposals.models import Proposal
-from tests.browser.conftest import _open_page
+from tests.browser.conftest import _open_page, open_navigation
 
 OWNER = ("rina@banjarmasin.demo.goi.id", "Rina Handayani")
 REVIEWER = ("ratna@energi.demo.goi.id", "Ir. Ratna Sari Dewi")
@@ -91,7 +91,7 @@ def test_the_demo_review_of_a_decided_and_of_an_ongoing_challenge(
         try:
             log_in(page, *REVIEWER, password=DEMO_PASSWORD)
             if width < 992:
-                page.locator(".navbar-toggler").click()
+                open_navigation(page)
             page.locator("#account-menu").click()
             page.get_by_role("link", name=words["menu"]).click()
             expect(page).to_have_url(f"{live_server.url}/account/reviews")

@@ -18,7 +18,7 @@ from goi.extensions import db
 from goi.orgs.models import OrgKind
 from goi.proposals.models import Proposal, ProposalStatus
 from goi.reviews.models import PanelMember, PanelRole, PanelStatus, ReviewRound, RoundProposal
-from tests.browser.conftest import _open_page
+from tests.browser.conftest import _open_page, open_navigation
 from tests.challenges import make_challenge
 from tests.factories import make_org, make_user
 from tests.reviews.test_ranking import add_review
@@ -204,7 +204,7 @@ def test_owner_sorts_shortlists_exports_and_decides(
             page.goto(live_server.url + "/")
             accessibility.check(page)
             if width < 600:
-                page.locator(".navbar-toggler").click()
+                open_navigation(page)
             page.locator('header a[href="/solutions"]').click()
             expect(page.locator(".solution")).to_have_count(1)
             expect(page.locator(".solution")).to_contain_text("Bank sampah digital")

@@ -28,7 +28,7 @@ from goi.reviews.models import (
     ReviewStatus,
     RoundProposal,
 )
-from tests.browser.conftest import _open_page
+from tests.browser.conftest import _open_page, open_navigation
 from tests.challenges import make_challenge
 from tests.factories import make_org, make_user
 
@@ -144,7 +144,7 @@ def test_reviewer_drafts_submits_reads_the_other_review_and_discusses(
         try:
             log_in(page, EMAIL, NAME)
             if width < 992:
-                page.locator(".navbar-toggler").click()
+                open_navigation(page)
             page.locator("#account-menu").click()
             page.get_by_role("link", name=words["menu"]).click()
             expect(page).to_have_url(f"{live_server.url}/account/reviews")
