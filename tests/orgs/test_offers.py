@@ -5,6 +5,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from goi.core import clock
@@ -288,7 +289,8 @@ def test_today_is_the_day_in_jakarta(app):
     # 23:30 UTC on 2 December is 06:30 on 3 December in Jakarta.
     clock.freeze(datetime(2026, 12, 2, 23, 30, tzinfo=UTC))
     assert offers.today() == TODAY
-    assert offers.problems(_service_values(expires_on=TODAY))["expires_on"] == "Choose an expiry date after today."
+    with force_locale("en"):
+        assert offers.problems(_service_values(expires_on=TODAY))["expires_on"] == "Choose an expiry date after today."
     assert "expires_on" not in offers.problems(_service_values(expires_on=TODAY + timedelta(days=1)))
 
 
