@@ -12,7 +12,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -267,7 +267,3 @@ def top(scores: np.ndarray, allowed: np.ndarray, limit: int) -> list[int]:
     else:
         chosen = candidates
     return sorted(chosen.tolist(), key=lambda position: (-scores[position], position))
-
-
-def values(entries: Iterable[Entry], key: str) -> list[Any]:
-    return [entry.facts.get(key) for entry in entries]

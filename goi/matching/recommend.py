@@ -101,16 +101,10 @@ class Solver:
     exclude_owners: frozenset[int] = frozenset()
 
 
-SECTOR_GATE = 1.0
 # Below these a suggestion shares only stray words: a recommendation needs MIN_TEXT or a shared sector, a similar
 # challenge MIN_SIMILAR (on the demo, the unrelated challenges' templates score under 0.04, related ones above 0.12).
 MIN_TEXT = 0.02
 MIN_SIMILAR = 0.1
-
-
-def _sector_gate(text_scores: np.ndarray) -> np.ndarray:
-    """How much a shared sector counts: fully where the texts share something, SECTOR_GATE where they share nothing."""
-    return np.where(text_scores > 0, 1.0, SECTOR_GATE)
 
 
 def clamp_limit(limit: int | None) -> int:
@@ -274,7 +268,6 @@ def _solver_of_organizations(organizations: Iterable[Organization], extra_texts:
     organizations = list(organizations)
 
     texts = list(extra_texts)
-    projects: list[dict] = []
     for organization in organizations:
         texts += sources.organization_texts(organization)
     return Solver(
@@ -284,7 +277,7 @@ def _solver_of_organizations(organizations: Iterable[Organization], extra_texts:
         regions=frozenset(code for organization in organizations for code in organization.regions_served_list),
         provinces=frozenset(o.province_code for o in organizations if o.province_code),
         regencies=frozenset(o.regency_code for o in organizations if o.regency_code),
-        projects=projects,
+        projects=[],
         exclude_owners=frozenset(o.id for o in organizations if o.kind == OrgKind.GOVERNMENT),
     )
 
@@ -360,7 +353,7 @@ def challenges_for(
         allowed &= np.array([f"challenge:{row_id}" not in hidden for row_id in corpus.ids], dtype=bool)
     text_scores = corpus.scores(solver.profile)
     sector_match = _in_set_mask(corpus, "sector", solver.sectors).astype(float)
-    first = TEXT_WEIGHT * text_scores + SECTOR_WEIGHT * sector_match * _sector_gate(text_scores)
+    first = TEXT_WEIGHT * text_scores + SECTOR_WEIGHT * sector_match
     # A challenge that shares a few stray words and no sector is no suggestion, whatever its region.
     allowed &= (text_scores >= MIN_TEXT) | (sector_match > 0)
     suggestions = []
@@ -443,7 +436,7 @@ def _solver_scores(
     text_scores = corpus.scores(profile)
     sector = facts.get("sector")
     sector_match = corpus.column("sectors", lambda sectors: sector in sectors, name=f"sector:{sector}").astype(float)
-    first = TEXT_WEIGHT * text_scores + SECTOR_WEIGHT * sector_match * _sector_gate(text_scores)
+    first = TEXT_WEIGHT * text_scores + SECTOR_WEIGHT * sector_match
     allowed = allowed & ((text_scores >= MIN_TEXT) | (sector_match > 0))
     scored = []
     for position in top(first, allowed, SHORTLIST):
