@@ -232,8 +232,10 @@ def partners(slug: str):
 
 @bp.app_template_global()
 def similar_challenges_of(challenge: Challenge, limit: int = 4) -> list[recommend.Suggestion]:
-    """Challenges of other governments about the same problem, with their awarded solutions' titles."""
-    found = recommend.similar_challenges(db.session, challenge, limit=limit, wait=False)
+    """Challenges of other governments about the same problem, with their awarded solutions' titles; a logged-in
+    viewer does not see the ones they dismissed (an anonymous visitor's page is the same for all, and cached)."""
+    viewer = current_user if current_user.is_authenticated else None
+    found = recommend.similar_challenges(db.session, challenge, limit=limit, viewer=viewer, wait=False)
     if found:
         from goi.proposals.models import Proposal, ProposalStatus
         from goi.reviews.models import AwardLabel, ChallengeResult, ResultEntry
@@ -255,6 +257,12 @@ def similar_challenges_of(challenge: Challenge, limit: int = 4) -> list[recommen
         for suggestion in found:
             suggestion.facts["solutions"] = winners.get(suggestion.object_id, [])
     return found
+
+
+@bp.app_template_global()
+def similar_dismiss_form() -> DismissForm | None:
+    """The form to dismiss a similar challenge, for a logged-in viewer only (the anonymous page holds no token)."""
+    return DismissForm() if current_user.is_authenticated else None
 
 
 @bp.app_template_global()

@@ -202,6 +202,33 @@ def test_a_challenge_page_shows_similar_challenges_and_its_owner_invites_one_to_
     )
 
 
+def test_a_logged_in_visitor_dismisses_a_similar_challenge_and_it_never_comes_back(client, scene):
+    anonymous = client.get("/challenges/banjir-musi").get_data(as_text=True)
+    assert "Peringatan dini banjir Sungai Martapura" in anonymous
+    assert "/recommendations/dismiss" not in anonymous  # the anonymous page holds no form, so it stays cacheable
+
+    log_in(client, scene["solver"])
+    page = client.get("/challenges/banjir-musi").get_data(as_text=True)
+    assert 'action="/recommendations/dismiss"' in page and f'value="challenge:{scene["similar"].id}"' in page
+    response = post_form(
+        client,
+        "/recommendations/dismiss",
+        {
+            "kind": "similar",
+            "target": f"challenge:{scene['similar'].id}",
+            "context": f"challenge:{scene['flood'].id}",
+            "next": "/challenges/banjir-musi#similar",
+        },
+        page="/challenges/banjir-musi",
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith("/challenges/banjir-musi#similar")
+    assert _count(Dismissal) == 1
+    assert "Peringatan dini banjir Sungai Martapura" not in client.get("/challenges/banjir-musi").get_data(as_text=True)
+    # Only for that viewer and on that challenge's page: the government's own admin still sees it.
+    log_in(client, scene["owner"])
+    assert "Peringatan dini banjir Sungai Martapura" in client.get("/challenges/banjir-musi").get_data(as_text=True)
+
+
 def test_co_owning_is_refused_for_a_non_government_and_a_closed_challenge(client, scene):
     log_in(client, scene["owner"])
     post_form(client, "/challenges/banjir-musi/co-owners/invite", {"organization_id": scene["company"].id}, page="/")
