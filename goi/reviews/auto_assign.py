@@ -23,7 +23,7 @@ from goi.core.errors import DomainError
 from goi.extensions import db
 from goi.matching import assignment as solver
 from goi.matching import text
-from goi.orgs.models import PastProject
+from goi.orgs.models import Membership, PastProject
 from goi.proposals.models import Proposal, ProposalStatus, ProposalVersion
 from goi.proposals.permissions import sealing_lifted
 from goi.proposals.submission import version_content
@@ -299,6 +299,46 @@ def _why_infeasible(problem: _Problem, mode: str, max_probability: float | None)
     )
 
 
+def organization_groups(user_ids: Sequence[int]) -> np.ndarray:
+    """One group number per user: users sharing an organization (their current memberships) share a group, through
+    any chain of shared organizations; a user of no organization is a group alone."""
+    parent = list(range(len(user_ids)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    position = {user_id: index for index, user_id in enumerate(user_ids)}
+    first_of: dict[int, int] = {}
+    rows = db.session.execute(
+        select(Membership.organization_id, Membership.user_id)
+        .where(Membership.user_id.in_(list(position)))
+        .order_by(Membership.organization_id, Membership.user_id)
+    )
+    for organization_id, user_id in rows:
+        index = position[user_id]
+        if organization_id in first_of:
+            parent[root(index)] = root(first_of[organization_id])
+        else:
+            first_of[organization_id] = index
+    roots = [root(index) for index in range(len(user_ids))]
+    _unique, groups = np.unique(roots, return_inverse=True)
+    return groups.astype(np.int64)
+
+
+def _breaks_organization_rule(fixed: Iterable[tuple[int, int]], groups: np.ndarray) -> bool:
+    """Whether the kept assignments already put two members of one organization on a proposal."""
+    seen = set()
+    for item, column in fixed:
+        key = (item, int(groups[column]))
+        if key in seen:
+            return True
+        seen.add(key)
+    return False
+
+
 def propose(
     review_round: ReviewRound,
     hidden_proposal_ids: set[int],
@@ -306,8 +346,10 @@ def propose(
     max_probability: float | None = None,
     locale: str = "id",
     seed: int | None = None,
+    one_per_organization: bool = False,
 ) -> AutoAssignment:
     """The solver's new pairs for the round's proposals below target (none hidden from the viewer); writes nothing.
+    With `one_per_organization`, no proposal gets two reviewers of the same organization (not with "randomized").
 
     Raises DomainError when the round may not be assigned, when nothing is left to assign, or when no assignment
     exists (the message says which proposals lack reviewers or how much load is missing).
@@ -315,6 +357,11 @@ def propose(
     check_may_assign(review_round)
     if mode not in MODES:
         raise DomainError(_("Choose how to assign."), field="mode")
+    if one_per_organization and mode == "randomized":
+        raise DomainError(
+            _("One reviewer per organization can be asked of the best-total and fairest modes, not the randomized."),
+            field="one_per_organization",
+        )
     started = time.perf_counter()
     grid = grid_of(review_round, hidden_proposal_ids)
     problem = _problem(grid)
@@ -326,6 +373,15 @@ def propose(
     matrix = affinity_matrix(profiles)
     randomized = mode == "randomized"
     probability = (max_probability or DEFAULT_MAX_PROBABILITY) if randomized else None
+    groups = organization_groups([member.user_id for member in problem.members]) if one_per_organization else None
+    if groups is not None and _breaks_organization_rule(problem.fixed, groups):
+        raise DomainError(
+            _(
+                "A proposal already has two reviewers of the same organization: remove one of them in the grid, or "
+                "clear one reviewer per organization."
+            ),
+            field="one_per_organization",
+        )
     try:
         chosen = solver.assign(
             matrix,
@@ -334,12 +390,21 @@ def propose(
             problem.max_load,
             problem.conflicts,
             problem.fixed,
+            organizations=groups,
             mode=mode,
             max_probability=probability,
             seed=secrets.randbelow(2**31) if seed is None else seed,
             time_limit=SOLVE_TIME_LIMIT,
         )
     except solver.InfeasibleAssignment:
+        if groups is not None:
+            raise DomainError(
+                _(
+                    "No assignment gives each proposal reviewers of different organizations: invite reviewers of "
+                    "other organizations, raise the maximum loads, or clear one reviewer per organization."
+                ),
+                field="one_per_organization",
+            ) from None
         raise DomainError(_why_infeasible(problem, mode, probability)) from None
     fixed = set(problem.fixed)
     sums = np.zeros(len(problem.proposals))

@@ -5,7 +5,7 @@ from flask_babel import format_percent, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import Field, HiddenField
+from wtforms import BooleanField, Field, HiddenField
 from wtforms.validators import AnyOf, InputRequired
 from wtforms.widgets import HiddenInput
 
@@ -38,6 +38,10 @@ class AutoAssignForm(Form):
         default=str(auto_assign.DEFAULT_MAX_PROBABILITY),
         validators=[InputRequired()],
         description=_l("Lower makes the assignment harder to predict, and needs more reviewers per proposal."),
+    )
+    one_per_organization = BooleanField(
+        _l("At most one reviewer of the same organization on a proposal"),
+        description=_l("Best total and fairest only."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -112,6 +116,7 @@ def auto_assign_page(slug: str, number: int):
             form.mode.data,
             float(form.max_probability.data),
             str(get_locale() or "id"),
+            one_per_organization=form.one_per_organization.data,
         )
     except DomainError as error:
         show_domain_error(form, error)

@@ -13,7 +13,7 @@ from goi.challenges import lifecycle
 from goi.core import clock
 from goi.core.audit import AuditEvent
 from goi.core.errors import DomainError
-from goi.orgs.models import PastProject
+from goi.orgs.models import MemberRole, OrgKind, PastProject
 from goi.reviews import auto_assign, rounds
 from goi.reviews.models import (
     Assignment,
@@ -258,6 +258,82 @@ def test_each_mode_gives_a_valid_assignment(review, db, mode):
         assert len({member for pid, member in pairs if pid == proposal.id}) == 2
     assert (tax.id, members["hydro"].id) not in pairs
     assert sum(1 for _pid, member in pairs if member == members["fiscal"].id) <= 1
+
+
+# --- at most one reviewer of an organization on a proposal ------------------------------------------------------
+
+
+def _colleagues(db, review):
+    """The flood expert and the general juror work at the same university; the fiscal expert elsewhere."""
+    users = review["users"]
+    users["general"].expertise = "flood drainage, banjir"
+    campus = factories.make_org(OrgKind.ACADEMIA, slug="kampus-banjir", name="Kampus Banjir")
+    factories.add_member(campus, users["hydro"], MemberRole.MEMBER)
+    factories.add_member(campus, users["general"], MemberRole.MEMBER)
+    office = factories.make_org(OrgKind.INDUSTRY, slug="konsultan-pajak", name="Konsultan Pajak")
+    factories.add_member(office, users["fiscal"], MemberRole.MEMBER)
+    _target(db, review, 2)
+
+
+def test_organization_groups_join_users_through_any_shared_organization(db):
+    people = [factories.make_user(email=f"orang{number}@example.id") for number in range(5)]
+    first = factories.make_org(OrgKind.ACADEMIA, slug="satu")
+    second = factories.make_org(OrgKind.INDUSTRY, slug="dua")
+    factories.add_member(first, people[0], MemberRole.MEMBER)
+    factories.add_member(first, people[1], MemberRole.MEMBER)
+    factories.add_member(second, people[1], MemberRole.MEMBER)
+    factories.add_member(second, people[2], MemberRole.MEMBER)
+    db.session.commit()
+    groups = auto_assign.organization_groups([person.id for person in people])
+    assert groups[0] == groups[1] == groups[2]  # 0 and 2 share no organization, but both share one with 1
+    assert len({groups[0], groups[3], groups[4]}) == 3  # no organization: each alone
+
+
+@pytest.mark.parametrize("mode", ["total", "fair"])
+def test_one_reviewer_per_organization_keeps_colleagues_apart(review, db, mode):
+    _colleagues(db, review)
+    flood, members = review["flood"], review["members"]
+    colleagues = {members["hydro"].id, members["general"].id}
+    unconstrained = auto_assign.propose(review["round"], set(), mode)
+    assert {member for pid, member in _pairs(unconstrained) if pid == flood.id} == colleagues  # the two best fits
+    result = auto_assign.propose(review["round"], set(), mode, one_per_organization=True)
+    pairs = _pairs(result)
+    for proposal in (flood, review["tax"]):
+        reviewers = {member for pid, member in pairs if pid == proposal.id}
+        assert len(reviewers) == 2 and not colleagues <= reviewers
+
+
+def test_one_reviewer_per_organization_is_refused_with_randomized_and_when_impossible(review, db, client):
+    _colleagues(db, review)
+    with pytest.raises(DomainError, match="not the randomized") as raised:
+        auto_assign.propose(review["round"], set(), "randomized", 0.75, one_per_organization=True)
+    assert raised.value.field == "one_per_organization"
+    _conflict(db, review["challenge"], review["flood"], review["users"]["fiscal"])
+    with pytest.raises(DomainError, match="reviewers of different organizations"):
+        auto_assign.propose(review["round"], set(), "total", one_per_organization=True)
+    log_in(client, review["owner"])
+    form = client.get(_url(review)).get_data(as_text=True)
+    assert 'name="one_per_organization"' in form
+    response = post_form(
+        client,
+        _url(review),
+        {"mode": "total", "max_probability": "0.5", "one_per_organization": "y"},
+        page=_url(review),
+    )
+    assert response.status_code == 422
+    assert "reviewers of different organizations" in response.get_data(as_text=True)
+    assert _assignment_count(db) == 0
+
+
+def test_one_reviewer_per_organization_names_a_proposal_that_already_breaks_it(review, db):
+    _colleagues(db, review)
+    _target(db, review, 3)
+    flood, members = review["flood"], review["members"]
+    for name in ("hydro", "general"):
+        rounds.assign(review["owner"], review["round"], flood.id, members[name].id)
+    db.session.commit()
+    with pytest.raises(DomainError, match="already has two reviewers of the same organization"):
+        auto_assign.propose(review["round"], set(), "total", one_per_organization=True)
 
 
 def test_a_locked_round_is_refused(review, db, client):
