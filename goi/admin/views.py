@@ -1,4 +1,4 @@
-"""Admin area: verification queue, users, audit log."""
+"""Admin area: the dashboard, verification queue, users, audit log."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,6 +11,8 @@ from wtforms.validators import Length, Optional
 
 from goi.accounts import services as account_services
 from goi.accounts.models import User
+from goi.admin import figures as admin_figures
+from goi.core import clock
 from goi.core.audit import AuditEvent
 from goi.core.errors import DomainError
 from goi.core.forms import ActionForm, Form, run_button_action
@@ -32,13 +34,7 @@ class DecisionForm(Form):
 
 @route(bp, "/", PLATFORM_ADMIN)
 def dashboard():
-    pending = db.session.scalar(
-        select(func.count())
-        .select_from(VerificationRequest)
-        .where(VerificationRequest.status == VerificationStatus.PENDING)
-    )
-    users = db.session.scalar(select(func.count()).select_from(User))
-    return render_template("admin/dashboard.html", pending=pending, users=users)
+    return render_template("admin/dashboard.html", figures=admin_figures.dashboard(), now=clock.now())
 
 
 @route(bp, "/verifications", PLATFORM_ADMIN)
