@@ -55,6 +55,8 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_IP = _env("LOGIN_LIMIT_PER_IP", "30 per 15 minutes")
     RESET_LIMIT_PER_IP = _env("RESET_LIMIT_PER_IP", "10 per hour")
+    # Each API token's own budget (the limiter's store: Redis in production through RATELIMIT_STORAGE_URI).
+    API_TOKEN_RATE_LIMIT = _env("API_TOKEN_RATE_LIMIT", "600 per minute")
 
     MAIL_SERVER = _env("MAIL_SERVER")
     MAIL_PORT = _env_int("MAIL_PORT", 25)

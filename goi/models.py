@@ -2,6 +2,7 @@
 
 from goi.accounts import models as accounts_models  # noqa: F401
 from goi.alerts import models as alerts_models  # noqa: F401
+from goi.api import models as api_models  # noqa: F401
 from goi.challenges import models as challenges_models  # noqa: F401
 from goi.core import audit, mail  # noqa: F401
 from goi.matching import models as matching_models  # noqa: F401

@@ -17,6 +17,8 @@ from sqlalchemy import select
 
 from goi.alerts.criteria import Criteria
 from goi.alerts.services import save_search
+from goi.api import tokens as api_tokens
+from goi.api.models import Scope
 from goi.challenges import lifecycle as challenge_lifecycle
 from goi.challenges import services as challenge_services
 from goi.challenges.models import Challenge, ChallengeOutcome, ChallengeStatus, SolverKind
@@ -56,6 +58,8 @@ from tests.orgs import fresh_client
 from tests.proposals.conftest import fill
 
 ALLOW, DENY, LOGIN, HIDDEN = "allow", "deny", "login", "hidden"
+# An endpoint only an API token reaches: 401 to every session, whoever is logged in.
+TOKEN = "token"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -363,6 +367,15 @@ HIDDEN_OFFER_MANAGERS = expect(
 # A project of pemkot-palembang asked for under pt-industri's address: its managers are told 404, as for a missing one.
 OTHER_ORGANIZATIONS_PROJECT = {**INDUSTRY_MANAGERS, "org_admin": HIDDEN}
 # What does not exist, asked of a public address: 404 for everybody.
+NEEDS_TOKEN = expect(
+    anonymous=TOKEN,
+    user=TOKEN,
+    org_member=TOKEN,
+    org_admin=TOKEN,
+    gov_admin_unverified=TOKEN,
+    gov_admin=TOKEN,
+    platform_admin=TOKEN,
+)
 MISSING = expect(
     anonymous=HIDDEN,
     user=HIDDEN,
@@ -438,6 +451,8 @@ CASES = [
     Case("api.recommended_solvers", "GET", MISSING, lambda s: {"ref": "no-such-ref"}, label="unknown"),
     Case("api.recommended_partners", "GET", EVERYONE, lambda s: {"ref": s["industry_ref"]}),
     Case("api.recommended_partners", "GET", MISSING, lambda s: {"ref": "no-such-ref"}, label="unknown"),
+    Case("api.token", "GET", NEEDS_TOKEN),
+    Case("api.organization_proposals", "GET", NEEDS_TOKEN),
     Case("site.set_language", "POST", EVERYONE, data=lambda s: {"language": "en", "next": "/orgs"}),
     Case("site.person", "GET", EVERYONE, lambda s: {"user_id": s["public_user_id"]}),
     # accounts
@@ -518,6 +533,20 @@ CASES = [
         "POST",
         INDUSTRY_MANAGERS,
         lambda s: {"slug": "pt-industri", "invitation_id": s["invitation_id"]},
+    ),
+    Case("orgs.api_tokens", "GET", INDUSTRY_MANAGERS, _industry),
+    Case(
+        "orgs.api_tokens",
+        "POST",
+        INDUSTRY_MANAGERS,
+        _industry,
+        lambda s: {"name": "Sistem ERP", "scopes": ["read"], "days": "90"},
+    ),
+    Case(
+        "orgs.revoke_api_token",
+        "POST",
+        INDUSTRY_MANAGERS,
+        lambda s: {"slug": "pt-industri", "token_id": s["industry_token_id"]},
     ),
     Case("orgs.leave", "POST", INDUSTRY_MEMBERS, _industry),
     Case("orgs.visibility", "POST", INDUSTRY_MEMBERS, _industry, lambda s: {}),
@@ -1219,6 +1248,7 @@ def samples(app, db, world):
     _, invitation_token = _invitation(db, industry, users["org_admin"], "warga@example.id")
     revocable, _ = _invitation(db, industry, users["org_admin"], "invitee@example.id")
     matching = _matching_samples(db, world, challenge, target)
+    api_token, _secret = api_tokens.create_token(users["org_admin"], industry, "Sistem ERP", {Scope.READ}, 90)
     db.session.commit()
     return {
         **matching,
@@ -1244,6 +1274,7 @@ def samples(app, db, world):
         "review_proposal_id": reviewed_proposal.id,
         "review_assignment_id": review_assignment.id,
         "conflicted_assignment_id": conflicted_assignment.id,
+        "industry_token_id": api_token.id,
     }
 
 
@@ -1286,7 +1317,7 @@ def test_matrix_covers_every_endpoint_and_method(app):
     assert covered - routes == set(), "the table lists routes that do not exist"
     for case in CASES:
         assert set(case.expected) == set(ROLES), case.id
-        assert set(case.expected.values()) <= {ALLOW, DENY, LOGIN, HIDDEN}, case.id
+        assert set(case.expected.values()) <= {ALLOW, DENY, LOGIN, HIDDEN, TOKEN}, case.id
 
 
 def _outcome_problem(response, expected: str, url: str) -> str | None:
@@ -1303,6 +1334,9 @@ def _outcome_problem(response, expected: str, url: str) -> str | None:
     elif expected == HIDDEN:
         if status != 404:
             return f"expected 404, got {status}"
+    elif expected == TOKEN:
+        if status != 401:
+            return f"expected 401 (an API token is needed), got {status}"
     elif status in (401, 403) or status >= 500 or to_login:
         return f"expected access, got {status} {response.headers.get('Location', '')}"
     return None

@@ -1,16 +1,21 @@
 """JSON endpoints under /api/v1."""
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
+from goi.api import tokens
+from goi.api.models import Scope
 from goi.challenges.models import Challenge
 from goi.core.policy import PUBLIC, route
-from goi.extensions import db
+from goi.extensions import db, limiter
 from goi.matching import recommend
 from goi.matching.sources import LISTED_STATUSES
 from goi.orgs.models import Organization
+from goi.proposals.models import Proposal, TeamMember, TeamMemberStatus
+from goi.reviews.outcomes import outcomes_of
 from goi.search import service
 from goi.search.forms import check_search_args
 
@@ -134,3 +139,133 @@ def recommended_partners(ref: str):
     if organization is None:
         return _error(404, _("No organization has this reference."))
     return _suggestions(recommend.partners_for(db.session, organization, challenge, limit=limit), "title")
+
+
+# --- with an API token --------------------------------------------------------------------------------------------
+
+READ_TOKEN = tokens.token_rule(Scope.READ)
+PROPOSALS_PER_PAGE = 50
+
+
+@bp.app_errorhandler(tokens.TokenRefused)
+def token_refused(error: tokens.TokenRefused):
+    response, status = _error(error.status, error.message)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="goi"'
+    return response, status
+
+
+@bp.after_app_request
+def _record_token_use(response):
+    token = g.get("api_token")
+    if token is not None:
+        tokens.record_use(token, response.status_code)
+    return response
+
+
+def _token_limit() -> str:
+    return current_app.config["API_TOKEN_RATE_LIMIT"]
+
+
+@route(bp, "/token", READ_TOKEN)
+@limiter.limit(_token_limit, key_func=tokens.rate_limit_key, scope="api-token")
+def token():
+    """The presented token itself: its organization, scopes and expiry (to check a token before using it)."""
+    current = g.api_token
+    return jsonify(
+        {
+            "name": current.name,
+            "prefix": current.prefix,
+            "organization": {
+                "ref": current.organization.ref,
+                "slug": current.organization.slug,
+                "name": current.organization.name,
+            },
+            "scopes": sorted(current.scopes.split()),
+            "expires_at": current.expires_at.isoformat(),
+        }
+    )
+
+
+def _page_links(page: int, pages: int) -> str:
+    """The Link header of a paged answer (first, prev, next, last), absolute URLs keeping the other arguments."""
+    links = []
+    arguments = request.args.to_dict()
+    for relation, number in (("first", 1), ("prev", page - 1), ("next", page + 1), ("last", pages)):
+        if 1 <= number <= pages and (relation in ("first", "last") or number != page):
+            url = url_for(
+                request.endpoint, **(request.view_args or {}), **{**arguments, "page": number}, _external=True
+            )
+            links.append(f'<{url}>; rel="{relation}"')
+    return ", ".join(links)
+
+
+@route(bp, "/proposals", READ_TOKEN)
+@limiter.limit(_token_limit, key_func=tokens.rate_limit_key, scope="api-token")
+def organization_proposals():
+    """The proposals the token's organization leads or is an accepted partner of, newest first, each with its
+    state and, once its challenge's call is over, its outcome; 50 a page."""
+    organization = g.api_token.organization
+    raw_page = request.args.get("page", "1").strip()
+    if not raw_page.isdigit() or int(raw_page) < 1:
+        return _error(400, _("Some parameters are not valid."), {"page": _("A whole number from 1.")})
+    page = int(raw_page)
+    partner = select(TeamMember.proposal_id).where(
+        TeamMember.organization_id == organization.id, TeamMember.status == TeamMemberStatus.ACCEPTED
+    )
+    ours = (Proposal.organization_id == organization.id) | Proposal.id.in_(partner)
+    total = db.session.scalar(select(func.count(Proposal.id)).where(ours))
+    pages = max(1, -(-total // PROPOSALS_PER_PAGE))
+    if page > pages:
+        return _error(404, _("There is no page %(page)d.", page=page))
+    proposals = list(
+        db.session.scalars(
+            select(Proposal)
+            .options(joinedload(Proposal.challenge))
+            .where(ours)
+            .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+            .limit(PROPOSALS_PER_PAGE)
+            .offset((page - 1) * PROPOSALS_PER_PAGE)
+        )
+    )
+    outcomes = outcomes_of(proposals)
+    response = jsonify(
+        {
+            "total": total,
+            "page": page,
+            "pages": pages,
+            "results": [
+                {
+                    "id": proposal.id,
+                    "title": proposal.title,
+                    "role": "lead" if proposal.organization_id == organization.id else "partner",
+                    "status": proposal.status.value,
+                    "version": proposal.version,
+                    "submitted_at": proposal.submitted_at.isoformat() if proposal.submitted_at else None,
+                    "updated_at": proposal.updated_at.isoformat(),
+                    "outcome": _outcome_json(outcomes.get(proposal.id)),
+                    "challenge": {
+                        "ref": proposal.challenge.ref,
+                        "title": proposal.challenge.title,
+                        "status": proposal.challenge.status.value,
+                        "closes_at": proposal.challenge.closes_at.isoformat() if proposal.challenge.closes_at else None,
+                    },
+                }
+                for proposal in proposals
+            ],
+        }
+    )
+    links = _page_links(page, pages)
+    if links:
+        response.headers["Link"] = links
+    return response
+
+
+def _outcome_json(outcome) -> dict | None:
+    if outcome is None:
+        return None
+    return {"kind": outcome.kind.value, "award": outcome.award.value if outcome.award else None}
+
+
+# The organization's token pages are routes of the orgs blueprint, kept beside the tokens they manage.
+from goi.api import token_views  # noqa: E402, F401
