@@ -121,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     from goi.search.service import challenge_ids_for_viewer
     from goi.search.views import bp as search_bp
     from goi.site.views import bp as site_bp
+    from goi.statistics.views import bp as statistics_bp
 
     app.extensions["challenge_keyword_matcher"] = challenge_ids_for_viewer
     # proposals.permissions.is_published_in_results asks the review domain, which builds on proposals.
@@ -152,6 +153,7 @@ def register_blueprints(app: Flask) -> None:
         notify_bp,
         alerts_bp,
         search_bp,
+        statistics_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

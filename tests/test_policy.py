@@ -628,6 +628,9 @@ CASES = [
     # metropolitan areas
     Case("metros.index", "GET", EVERYONE),
     Case("metros.show", "GET", EVERYONE, lambda s: {"code": "patungraya-agung"}),
+    # statistics
+    Case("statistics.index", "GET", EVERYONE),
+    Case("statistics.figure_csv", "GET", EVERYONE, lambda s: {"figure": "provinces"}),
     # challenges (sample: the published challenge of pemkot-palembang)
     Case("challenges.index", "GET", EVERYONE),
     Case("challenges.mine", "GET", SIGNED_IN),

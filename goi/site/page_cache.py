@@ -65,6 +65,7 @@ CACHED_ENDPOINTS = frozenset(
         "orgs.show",
         "metros.index",
         "metros.show",
+        "statistics.index",
         "reviews.solutions",
         "search.index",
         "api.search",

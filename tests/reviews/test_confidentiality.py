@@ -283,6 +283,7 @@ def parameter_values(db, world, story) -> dict[str, list]:
         "document_id": _ids(db, ChallengeDocument),
         "attachment_id": _ids(db, ProposalAttachment),
         "code": [metro.code for metro in regions.metros()][:1],
+        "figure": ["summary", "proposals", "solvers", "months"],
         "project_id": _ids(db, PastProject),
         "offer_id": _ids(db, Offer),
         "introduction_id": _ids(db, Introduction),

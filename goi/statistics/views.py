@@ -1,0 +1,70 @@
+"""The statistics page (/statistics), a CSV of each of its figures, and the compact figures of an area's or an
+organization's page (template globals, so that neither domain imports this one)."""
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, render_template
+
+from goi.challenges.dashboard import csv_cell
+from goi.core import clock
+from goi.core.policy import PUBLIC, route
+from goi.data.regions import Metro
+from goi.orgs.models import Organization
+from goi.statistics import figures as statistics
+from goi.statistics.figures import Figure, Scope
+from goi.statistics.svg import bar_chart
+
+bp = Blueprint("statistics", __name__)
+
+
+@bp.app_template_global()
+def figure_chart(figure: Figure):
+    """The figure's bar chart: one bar per row and series."""
+    labels = [str(row[figure.label_field]) for row in figure.rows]
+    headings = {column.field: column.heading for column in figure.columns}
+    series = [(headings[name], [row[name] for row in figure.rows]) for name in figure.series]
+    return bar_chart(f"chart-{figure.name}", figure.title, labels, series)
+
+
+@bp.app_template_global()
+def area_statistics(metro: Metro) -> statistics.ScopedFigures:
+    """A metropolitan area's figures (its page lists the sectors itself)."""
+    return statistics.scoped_figures(Scope(metro=metro), clock.now(), sectors=False)
+
+
+@bp.app_template_global()
+def organization_statistics(organization: Organization) -> statistics.ScopedFigures:
+    """The figures of the challenges an organization owns or co-owns."""
+    return statistics.scoped_figures(Scope(organization_id=organization.id), clock.now())
+
+
+@route(bp, "/statistics", PUBLIC)
+def index():
+    return render_template("statistics/index.html", result=statistics.platform_figures(clock.now()))
+
+
+@route(bp, "/statistics/<figure>.csv", PUBLIC)
+def figure_csv(figure: str):
+    if figure not in statistics.FIGURE_NAMES:
+        abort(404)
+    chosen = statistics.platform_figures(clock.now()).figures[figure]
+    response = Response(csv_text(chosen), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="goi-statistics-{figure}.csv"'
+    return response
+
+
+def csv_text(figure: Figure) -> str:
+    """One header row of field names, then a line per row; texts (codes too) quoted, so that a spreadsheet keeps
+    them as text, numbers bare (UTF-8 without a byte order mark when encoded)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)
+    writer.writerow([column.field for column in figure.columns])
+    for row in figure.rows:
+        writer.writerow(
+            [
+                csv_cell(row[column.field]) if isinstance(row[column.field], str) else row[column.field]
+                for column in figure.columns
+            ]
+        )
+    return buffer.getvalue()
