@@ -93,6 +93,13 @@ class Config:
     # Static files whose URL carries their content hash (?v=) are kept by browsers this long.
     STATIC_VERSIONED_MAX_AGE = _env_int("STATIC_VERSIONED_MAX_AGE", 365 * 24 * 3600)
 
+    # Open data (/data): the licence every dataset and file names, and the publisher the DCAT catalogue names.
+    OPEN_DATA_LICENSE_NAME = _env(
+        "OPEN_DATA_LICENSE_NAME", "Creative Commons Attribution 4.0 International (CC BY 4.0)"
+    )
+    OPEN_DATA_LICENSE_URL = _env("OPEN_DATA_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/")
+    OPEN_DATA_PUBLISHER = _env("OPEN_DATA_PUBLISHER", "GOI — Global Open Innovation")
+
     # How often a process re-reads the next challenge deadline (another process may have moved it).
     DEADLINE_REFRESH_SECONDS = _env_int("DEADLINE_REFRESH_SECONDS", 60)
     # A write in a transaction begun to read raises instead of being logged (goi.core.transactions).

@@ -105,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from goi.matching.views import bp as matching_bp
     from goi.metros.views import bp as metros_bp
     from goi.notify.views import bp as notify_bp
+    from goi.opendata.views import bp as opendata_bp
     from goi.orgs import project_views  # noqa: F401 (adds its routes to the orgs blueprint)
     from goi.orgs.views import bp as orgs_bp
 
@@ -155,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
         search_bp,
         statistics_bp,
         api_bp,
+        opendata_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -628,6 +628,12 @@ CASES = [
     # metropolitan areas
     Case("metros.index", "GET", EVERYONE),
     Case("metros.show", "GET", EVERYONE, lambda s: {"code": "patungraya-agung"}),
+    # open data
+    Case("opendata.index", "GET", EVERYONE),
+    Case("opendata.old_address", "GET", EVERYONE),
+    Case("opendata.download", "GET", EVERYONE, lambda s: {"dataset": "challenges", "fmt": "csv"}),
+    Case("opendata.download", "GET", EVERYONE, lambda s: {"dataset": "solutions", "fmt": "json"}, label="json"),
+    Case("opendata.catalog", "GET", EVERYONE),
     # statistics
     Case("statistics.index", "GET", EVERYONE),
     Case("statistics.figure_csv", "GET", EVERYONE, lambda s: {"figure": "provinces"}),

@@ -74,6 +74,8 @@ CACHED_ENDPOINTS = frozenset(
         "api.recommended_challenges",
         "api.recommended_solvers",
         "api.recommended_partners",
+        "opendata.index",
+        "opendata.catalog",
     }
 )
 # Models whose rows public pages show, with the columns whose change shows nowhere (a login writes last_login_at).

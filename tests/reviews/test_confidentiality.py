@@ -29,6 +29,7 @@ from goi.core.mail import OutboxMessage
 from goi.data import regions
 from goi.matching.models import Introduction
 from goi.notify.models import Notification
+from goi.opendata.datasets import DATASETS
 from goi.orgs import offers
 from goi.orgs.models import Offer, OfferKind, Organization, PastProject, VerificationRequest
 from goi.proposals.models import ProposalAttachment
@@ -277,6 +278,8 @@ def parameter_values(db, world, story) -> dict[str, list]:
         "assignment_id": assignment_ids,
         "number": [1],
         "fmt": ["csv", "xlsx"],
+        # The open datasets (goi.opendata): every one, the results and the solutions they name included.
+        "dataset": list(DATASETS),
         "user_id": sorted({user.id for user in story["users"].values()}),
         "token": [story["invitation_token"]],
         "request_id": _ids(db, VerificationRequest),
