@@ -41,6 +41,12 @@ def test_an_anonymous_visitor_gets_the_page_from_the_cache(app, client, scene):
     assert count_statements(client, "/data") <= 1  # the content version only
 
 
+def test_every_page_links_to_the_open_data_in_its_footer(client):
+    client.set_cookie("goi_lang", "en")
+    footer = client.get("/metros").get_data(as_text=True).split("<footer", 1)[1]
+    assert '<a class="link-dark" href="/data">Open data</a>' in footer
+
+
 def test_the_old_address_redirects_for_good(client):
     response = client.get("/open-data")
     assert response.status_code == 301
