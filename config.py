@@ -100,6 +100,10 @@ class Config:
     OPEN_DATA_LICENSE_URL = _env("OPEN_DATA_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/")
     OPEN_DATA_PUBLISHER = _env("OPEN_DATA_PUBLISHER", "GOI — Global Open Innovation")
 
+    # Webhooks may call addresses that resolve to private, loopback or link-local hosts (a closed network's own
+    # systems); off, such an address is refused at registration and at each delivery.
+    WEBHOOK_ALLOW_PRIVATE = _env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+
     # How often a process re-reads the next challenge deadline (another process may have moved it).
     DEADLINE_REFRESH_SECONDS = _env_int("DEADLINE_REFRESH_SECONDS", 60)
     # A write in a transaction begun to read raises instead of being logged (goi.core.transactions).

@@ -163,6 +163,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from goi.accounts.session import load_user
+    from goi.api.handlers import connect_webhook_handlers
     from goi.challenges.deadlines import register_deadline_listeners
     from goi.core import transactions
     from goi.core.policy import enforce_policy
@@ -175,6 +176,7 @@ def register_request_hooks(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
     connect_handlers()
+    connect_webhook_handlers()
     register_outbox_listeners()
     transactions.init_app(app)
     register_deadline_listeners()

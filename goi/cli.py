@@ -97,6 +97,20 @@ def digest_command() -> None:
     click.echo(f"digests queued {queued}")
 
 
+webhooks_cli = AppGroup("webhooks", help="The webhook deliveries' outbox.")
+goi_cli.add_command(webhooks_cli)
+
+
+@webhooks_cli.command("deliver")
+@click.option("--limit", default=100, show_default=True, help="At most this many deliveries.")
+def deliver_webhooks_command(limit: int) -> None:
+    """Send the due webhook deliveries (retrying failures later, with back-off)."""
+    from goi.api.webhooks import deliver_due
+
+    delivered, failed = deliver_due(limit)
+    click.echo(f"delivered {delivered}, failed {failed}")
+
+
 @goi_cli.command("close-expired")
 def close_expired_command() -> None:
     """Close published challenges whose deadline has passed (requests do this too)."""

@@ -18,7 +18,8 @@ from sqlalchemy import select
 from goi.alerts.criteria import Criteria
 from goi.alerts.services import save_search
 from goi.api import tokens as api_tokens
-from goi.api.models import Scope
+from goi.api import webhooks as api_webhooks
+from goi.api.models import Scope, WebhookEvent, WebhookScope
 from goi.challenges import lifecycle as challenge_lifecycle
 from goi.challenges import services as challenge_services
 from goi.challenges.models import Challenge, ChallengeOutcome, ChallengeStatus, SolverKind
@@ -547,6 +548,26 @@ CASES = [
         "POST",
         INDUSTRY_MANAGERS,
         lambda s: {"slug": "pt-industri", "token_id": s["industry_token_id"]},
+    ),
+    Case("orgs.webhooks_list", "GET", INDUSTRY_MANAGERS, _industry),
+    Case(
+        "orgs.webhooks_list",
+        "POST",
+        INDUSTRY_MANAGERS,
+        _industry,
+        lambda s: {"url": "https://93.184.215.14/goi", "events": ["challenge.published"], "scope": "own"},
+    ),
+    Case(
+        "orgs.webhook_deliveries",
+        "GET",
+        INDUSTRY_MANAGERS,
+        lambda s: {"slug": "pt-industri", "webhook_id": s["industry_webhook_id"]},
+    ),
+    Case(
+        "orgs.disable_webhook",
+        "POST",
+        INDUSTRY_MANAGERS,
+        lambda s: {"slug": "pt-industri", "webhook_id": s["industry_webhook_id"]},
     ),
     Case("orgs.leave", "POST", INDUSTRY_MEMBERS, _industry),
     Case("orgs.visibility", "POST", INDUSTRY_MEMBERS, _industry, lambda s: {}),
@@ -1258,6 +1279,9 @@ def samples(app, db, world):
     revocable, _ = _invitation(db, industry, users["org_admin"], "invitee@example.id")
     matching = _matching_samples(db, world, challenge, target)
     api_token, _secret = api_tokens.create_token(users["org_admin"], industry, "Sistem ERP", {Scope.READ}, 90)
+    webhook, _secret = api_webhooks.create_webhook(
+        users["org_admin"], industry, "https://93.184.215.14/goi", {WebhookEvent.CHALLENGE_PUBLISHED}, WebhookScope.OWN
+    )
     db.session.commit()
     return {
         **matching,
@@ -1284,6 +1308,7 @@ def samples(app, db, world):
         "review_assignment_id": review_assignment.id,
         "conflicted_assignment_id": conflicted_assignment.id,
         "industry_token_id": api_token.id,
+        "industry_webhook_id": webhook.id,
     }
 
 

@@ -267,5 +267,5 @@ def _outcome_json(outcome) -> dict | None:
     return {"kind": outcome.kind.value, "award": outcome.award.value if outcome.award else None}
 
 
-# The organization's token pages are routes of the orgs blueprint, kept beside the tokens they manage.
-from goi.api import token_views  # noqa: E402, F401
+# The organization's token and webhook pages are routes of the orgs blueprint, kept beside what they manage.
+from goi.api import token_views, webhook_views  # noqa: E402, F401

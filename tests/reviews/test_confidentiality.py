@@ -22,6 +22,8 @@ import pytest
 from flask import g
 from sqlalchemy import select
 
+from goi.api import webhooks
+from goi.api.models import Webhook, WebhookEvent, WebhookScope
 from goi.challenges import lifecycle
 from goi.challenges.models import Challenge, ChallengeDocument
 from goi.core import clock
@@ -179,6 +181,10 @@ def story(app, db, world, make_challenge):
     canary = factories.make_user(email=CANARY_EMAIL, name=CANARY_NAME)
     conflicted_chair = factories.make_user(email="ketua.kedua@example.id", name="Ketua Kedua Berkonflik")
     challenge = make_challenge(title="Banjir Kanal Palembang", ref="KANAL-PALEMBANG")
+    # The owner's webhook hears of every proposal received (its deliveries' page is crawled too).
+    webhooks.create_webhook(
+        owner, challenge.owner_org, "https://93.184.215.14/goi", set(WebhookEvent), WebhookScope.OWN
+    )
     proposal_a = make_submitted_proposal(db, challenge, proposer, title="Usulan Alfa")
     proposal_b = make_submitted_proposal(db, challenge, competitor, title="Usulan Beta")
     _matchmaking(db, world, proposer, competitor)
@@ -290,6 +296,7 @@ def parameter_values(db, world, story) -> dict[str, list]:
         "project_id": _ids(db, PastProject),
         "offer_id": _ids(db, Offer),
         "introduction_id": _ids(db, Introduction),
+        "webhook_id": _ids(db, Webhook),
         # The recommendation API's references: of challenges (solvers) and of organizations (challenges, partners).
         "ref": _refs(db, Challenge) + _refs(db, Organization),
     }
