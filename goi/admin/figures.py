@@ -1,5 +1,5 @@
 """The admin dashboard's figures: the verification queue, accounts and organizations by kind, the outboxes' health
-and the latest audit events, each from one aggregate query (seven in all, whatever the data's size)."""
+and the latest audit events, each from one aggregate query (eight in all, whatever the data's size)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, exists, func, select
 
 from goi.accounts.models import User
+from goi.api.models import WebhookDelivery
 from goi.core import clock
 from goi.core.audit import AuditEvent
 from goi.core.mail import OutboxMessage
@@ -51,6 +52,8 @@ class Outboxes:
     mail_pending: Queue  # late: messages retried at least once
     mail_failed: int
     search_pending: Queue
+    webhook_pending: Queue  # late: deliveries retried at least once
+    webhook_failed: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +129,15 @@ def outboxes() -> Outboxes:
             _count_if(OutboxMessage.failed_at.is_not(None)),
         )
     ).one()
+    waiting = WebhookDelivery.delivered_at.is_(None) & WebhookDelivery.failed_at.is_(None)
+    hook_waiting, hook_oldest, hook_retried, hook_failed = db.session.execute(
+        select(
+            _count_if(waiting),
+            func.min(case((waiting, WebhookDelivery.created_at))),
+            _count_if(waiting & (WebhookDelivery.attempts > 0)),
+            _count_if(WebhookDelivery.failed_at.is_not(None)),
+        )
+    ).one()
     search_waiting, search_oldest = db.session.execute(
         select(func.count(SearchOutbox.id), func.min(SearchOutbox.created_at)).where(SearchOutbox.indexed_at.is_(None))
     ).one()
@@ -133,6 +145,8 @@ def outboxes() -> Outboxes:
         mail_pending=Queue(int(mail_waiting), mail_oldest, int(mail_retried)),
         mail_failed=int(mail_failed),
         search_pending=Queue(int(search_waiting), search_oldest),
+        webhook_pending=Queue(int(hook_waiting), hook_oldest, int(hook_retried)),
+        webhook_failed=int(hook_failed),
     )
 
 

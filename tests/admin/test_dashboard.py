@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert
 
+from goi.api.models import Webhook, WebhookDelivery
 from goi.core import audit, clock
 from goi.core.mail import OutboxMessage
 from goi.orgs.models import MemberRole, OrgKind, VerificationRequest
@@ -63,6 +64,18 @@ def test_the_dashboard_shows_queue_outboxes_kinds_and_events(admin_client, db, w
     _mail(db, attempts=2, last_error="timeout")  # waiting, retried
     _mail(db, sent_at=clock.now())  # sent: counts nowhere
     _mail(db, failed_at=clock.now(), attempts=8)  # given up on
+    hook = Webhook(
+        organization_id=city.id,
+        url="https://example.go.id/goi",
+        events="challenge.published",
+        scope="own",
+        secret="s" * 40,
+        created_by_id=user.id,
+    )
+    db.session.add(hook)
+    db.session.flush()
+    for fields in ({}, {"attempts": 1}, {"attempts": 2}, {"failed_at": clock.now()}, {"delivered_at": clock.now()}):
+        db.session.add(WebhookDelivery(webhook_id=hook.id, event="challenge.published", payload="{}", **fields))
     audit.record("test.dashboard_event", actor_id=user.id, object_type="organization", object_id=city.id)
     db.session.commit()  # the organization's index change is applied after this commit
     # A row a crashed writer left (written beside the session's tracking, so no commit hook applies it).
@@ -77,6 +90,9 @@ def test_the_dashboard_shows_queue_outboxes_kinds_and_events(admin_client, db, w
     assert "1 being retried" in html
     assert _cell(html, "admin-outbox-mail-failed") == "1"
     assert _cell(html, "admin-outbox-search") == "1"
+    assert _cell(html, "admin-outbox-webhooks") == "3"  # waiting, two of them retried
+    assert "2 being retried" in html
+    assert _cell(html, "admin-outbox-webhooks-failed") == "1"
     assert "test.dashboard_event" in html and user.email in html
     # Organizations by kind: the new city is a government, unverified.
     governments = re.search(r'<tr class="admin-organizations-government">(.*?)</tr>', html, re.S).group(1)

@@ -203,3 +203,12 @@ def test_an_organization_has_a_bounded_number_of_active_tokens(client, world, lo
     response = post_form(client, TOKENS_URL, {"name": "Tiga", "scopes": ["read"], "days": "30"}, page=TOKENS_URL)
     assert response.status_code == 422 and "at most 2 active tokens" in response.get_data(as_text=True)
     assert _count() == 2
+
+
+def test_the_organization_page_links_its_tokens_and_webhooks_for_its_managers_only(client, world, login_as):
+    login_as("org_member")
+    page = client.get("/orgs/pt-industri").get_data(as_text=True)
+    assert TOKENS_URL not in page and "/orgs/pt-industri/webhooks" not in page
+    login_as("org_admin")
+    page = client.get("/orgs/pt-industri").get_data(as_text=True)
+    assert f'href="{TOKENS_URL}"' in page and 'href="/orgs/pt-industri/webhooks"' in page
