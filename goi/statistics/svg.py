@@ -7,11 +7,12 @@ repeats them only as labels at the end of the bars.
 from markupsafe import Markup, escape
 
 WIDTH = 480
-LABEL_WIDTH = 150
+LABEL_WIDTH = 165
 VALUE_WIDTH = 60
 BAR_HEIGHT = 16
 ROW_GAP = 8
-LABEL_CHARACTERS = 22
+LABEL_CHARACTERS = 21
+# Labels: up to 21 characters at 12 px fit in the 165 units left of the bars.
 # The site's colour first, then a colour that stays apart from it for readers who do not tell red from green.
 COLOURS = ("#0b4f6c", "#e69f00")
 
