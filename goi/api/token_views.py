@@ -15,7 +15,7 @@ from goi.core.forms import ActionForm, Form, MultiCheckboxField, QuickSelectFiel
 from goi.core.policy import route
 from goi.extensions import db
 from goi.orgs.models import Organization
-from goi.orgs.permissions import ORG_MANAGER, organization_by_slug
+from goi.orgs.permissions import ORG_MANAGER, organization_or_404
 from goi.orgs.views import bp
 
 SCOPE_LABELS = {
@@ -36,13 +36,6 @@ class TokenForm(Form):
         super().__init__(*args, **kwargs)
         self.scopes.choices = [(scope.value, str(label)) for scope, label in SCOPE_LABELS.items()]
         self.days.choices = [(str(days), _("%(days)d days", days=days)) for days in tokens.LIFETIMES_DAYS]
-
-
-def _organization_or_404(slug: str) -> Organization:
-    organization = organization_by_slug(slug)
-    if organization is None:
-        abort(404)
-    return organization
 
 
 def _page(organization: Organization, form: TokenForm, secret: str | None = None, made: ApiToken | None = None):
@@ -66,7 +59,7 @@ def _page(organization: Organization, form: TokenForm, secret: str | None = None
 
 @route(bp, "/orgs/<slug>/api-tokens", ORG_MANAGER, methods=["GET", "POST"])
 def api_tokens(slug: str):
-    organization = _organization_or_404(slug)
+    organization = organization_or_404(slug)
     form = TokenForm()
     if not form.validate_on_submit():
         return _page(organization, form)
@@ -89,7 +82,7 @@ def api_tokens(slug: str):
 
 @route(bp, "/orgs/<slug>/api-tokens/<int:token_id>/revoke", ORG_MANAGER, methods=["POST"])
 def revoke_api_token(slug: str, token_id: int):
-    organization = _organization_or_404(slug)
+    organization = organization_or_404(slug)
     token = db.session.get(ApiToken, token_id)
     if token is None or token.organization_id != organization.id:
         abort(404)

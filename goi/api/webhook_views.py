@@ -16,7 +16,7 @@ from goi.core.pagination import paginate
 from goi.core.policy import route
 from goi.extensions import db
 from goi.orgs.models import Organization
-from goi.orgs.permissions import ORG_MANAGER, organization_by_slug
+from goi.orgs.permissions import ORG_MANAGER, organization_or_404
 from goi.orgs.views import bp
 
 EVENT_LABELS = {
@@ -50,13 +50,6 @@ class WebhookForm(Form):
         self.scope.choices = [(scope.value, str(label)) for scope, label in SCOPE_LABELS.items()]
 
 
-def _organization_or_404(slug: str) -> Organization:
-    organization = organization_by_slug(slug)
-    if organization is None:
-        abort(404)
-    return organization
-
-
 def _webhook_or_404(organization: Organization, webhook_id: int) -> Webhook:
     webhook = db.session.get(Webhook, webhook_id)
     if webhook is None or webhook.organization_id != organization.id:
@@ -85,7 +78,7 @@ def _page(organization: Organization, form: WebhookForm, secret: str | None = No
 
 @route(bp, "/orgs/<slug>/webhooks", ORG_MANAGER, methods=["GET", "POST"])
 def webhooks_list(slug: str):
-    organization = _organization_or_404(slug)
+    organization = organization_or_404(slug)
     form = WebhookForm()
     if not form.validate_on_submit():
         return _page(organization, form)
@@ -108,7 +101,7 @@ def webhooks_list(slug: str):
 
 @route(bp, "/orgs/<slug>/webhooks/<int:webhook_id>", ORG_MANAGER)
 def webhook_deliveries(slug: str, webhook_id: int):
-    organization = _organization_or_404(slug)
+    organization = organization_or_404(slug)
     webhook = _webhook_or_404(organization, webhook_id)
     page = paginate(webhooks.deliveries_query(webhook), per_page=DELIVERIES_PER_PAGE)
     return render_template(
@@ -123,7 +116,7 @@ def webhook_deliveries(slug: str, webhook_id: int):
 
 @route(bp, "/orgs/<slug>/webhooks/<int:webhook_id>/disable", ORG_MANAGER, methods=["POST"])
 def disable_webhook(slug: str, webhook_id: int):
-    organization = _organization_or_404(slug)
+    organization = organization_or_404(slug)
     webhook = _webhook_or_404(organization, webhook_id)
     return run_button_action(
         lambda: webhooks.disable_webhook(current_user._get_current_object(), webhook),

@@ -1,6 +1,6 @@
 """Who may act for an organization."""
 
-from flask import g
+from flask import abort, g
 from sqlalchemy import select
 
 from goi.core.policy import Rule
@@ -14,6 +14,14 @@ def organization_by_slug(slug: str) -> Organization | None:
     if slug not in cache:
         cache[slug] = db.session.scalar(select(Organization).where(Organization.slug == slug))
     return cache[slug]
+
+
+def organization_or_404(slug: str) -> Organization:
+    """The organization with slug, else the request ends with 404."""
+    organization = organization_by_slug(slug)
+    if organization is None:
+        abort(404)
+    return organization
 
 
 def membership_of(user, organization: Organization) -> Membership | None:

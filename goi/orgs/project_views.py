@@ -15,8 +15,8 @@ from goi.extensions import db
 from goi.orgs import projects
 from goi.orgs.forms import CountsForMatchingForm, PastProjectForm
 from goi.orgs.models import Organization, PastProject
-from goi.orgs.permissions import ORG_MANAGER
-from goi.orgs.views import _organization_or_404, bp
+from goi.orgs.permissions import ORG_MANAGER, organization_or_404
+from goi.orgs.views import bp
 
 bp.add_app_template_global(projects.matching_profile_of, "matching_profile_of")
 
@@ -44,7 +44,7 @@ class ProjectPages:
 
 
 def _organization_pages(slug: str) -> ProjectPages:
-    organization = _organization_or_404(slug)
+    organization = organization_or_404(slug)
     return ProjectPages(
         organization,
         "orgs.projects",

@@ -21,16 +21,10 @@ from goi.orgs.permissions import (
     can_request_verification,
     membership_of,
     organization_by_slug,
+    organization_or_404,
 )
 
 bp = Blueprint("orgs", __name__)
-
-
-def _organization_or_404(slug: str) -> Organization:
-    organization = organization_by_slug(slug)
-    if organization is None:
-        abort(404)
-    return organization
 
 
 def _membership_or_404(organization: Organization, membership_id: int) -> Membership:
@@ -79,7 +73,7 @@ def create():
 
 @route(bp, "/orgs/<slug>", PUBLIC)
 def show(slug: str):
-    organization = _organization_or_404(slug)
+    organization = organization_or_404(slug)
     return render_template(
         "orgs/show.html",
         organization=organization,
@@ -90,7 +84,7 @@ def show(slug: str):
 
 @route(bp, "/orgs/<slug>/edit", ORG_MANAGER, methods=["GET", "POST"])
 def edit(slug: str):
-    organization = _organization_or_404(slug)
+    organization = organization_or_404(slug)
     form = OrganizationForm(obj=organization) if request.method == "GET" else OrganizationForm()
     if request.method == "GET":
         form.fill(organization)
@@ -109,7 +103,7 @@ def edit(slug: str):
 
 @route(bp, "/orgs/<slug>/members", ORG_MANAGER, methods=["GET", "POST"])
 def members(slug: str):
-    organization = _organization_or_404(slug)
+    organization = organization_or_404(slug)
     form = InviteForm()
     if form.validate_on_submit():
         try:
@@ -136,7 +130,7 @@ def members(slug: str):
 
 @route(bp, "/orgs/<slug>/members/<int:membership_id>/role", ORG_MANAGER, methods=["POST"])
 def change_role(slug: str, membership_id: int):
-    organization = _organization_or_404(slug)
+    organization = organization_or_404(slug)
     membership = _membership_or_404(organization, membership_id)
     form = RoleForm()
     return run_button_action(
@@ -149,7 +143,7 @@ def change_role(slug: str, membership_id: int):
 
 @route(bp, "/orgs/<slug>/members/<int:membership_id>/remove", ORG_MANAGER, methods=["POST"])
 def remove_member(slug: str, membership_id: int):
-    organization = _organization_or_404(slug)
+    organization = organization_or_404(slug)
     membership = _membership_or_404(organization, membership_id)
     return run_button_action(
         lambda: services.remove_member(current_user._get_current_object(), membership),
@@ -160,7 +154,7 @@ def remove_member(slug: str, membership_id: int):
 
 @route(bp, "/orgs/<slug>/invitations/<int:invitation_id>/revoke", ORG_MANAGER, methods=["POST"])
 def revoke_invitation(slug: str, invitation_id: int):
-    organization = _organization_or_404(slug)
+    organization = organization_or_404(slug)
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.organization_id != organization.id:
         abort(404)
@@ -173,7 +167,7 @@ def revoke_invitation(slug: str, invitation_id: int):
 
 @route(bp, "/orgs/<slug>/leave", ORG_MEMBER, methods=["POST"])
 def leave(slug: str):
-    organization = _organization_or_404(slug)
+    organization = organization_or_404(slug)
     return run_button_action(
         lambda: services.leave_organization(current_user._get_current_object(), organization),
         redirect_to=url_for("orgs.mine"),
@@ -184,7 +178,7 @@ def leave(slug: str):
 
 @route(bp, "/orgs/<slug>/visibility", ORG_MEMBER, methods=["POST"])
 def visibility(slug: str):
-    organization = _organization_or_404(slug)
+    organization = organization_or_404(slug)
     form = VisibilityForm()
     return run_button_action(
         lambda: services.set_member_visibility(current_user._get_current_object(), organization, form.is_public.data),
@@ -220,7 +214,7 @@ def invitation(token: str):
 
 @route(bp, "/orgs/<slug>/verification", ORG_MANAGER, methods=["GET", "POST"])
 def verification(slug: str):
-    organization = _organization_or_404(slug)
+    organization = organization_or_404(slug)
     form = VerificationForm()
     pending = services.pending_verification(organization)
     latest = services.latest_verification(organization)
@@ -261,7 +255,7 @@ def verification(slug: str):
 
 @route(bp, "/orgs/<slug>/verification/<int:request_id>/letter", LETTER_READER)
 def verification_letter(slug: str, request_id: int):
-    organization = _organization_or_404(slug)
+    organization = organization_or_404(slug)
     verification_request = db.session.get(VerificationRequest, request_id)
     if verification_request is None or verification_request.organization_id != organization.id:
         abort(404)
