@@ -1,6 +1,6 @@
 """JSON endpoints under /api/v1."""
 
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from goi.api import tokens
 from goi.api.models import Scope
+from goi.api.operations import error_response, page_links, register_answers
 from goi.challenges.models import Challenge
 from goi.core.policy import PUBLIC, route
 from goi.extensions import db, limiter
@@ -20,6 +21,7 @@ from goi.search import service
 from goi.search.forms import check_search_args
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+register_answers(bp)
 
 
 @route(bp, "/search", PUBLIC)
@@ -58,10 +60,7 @@ def search():
 
 
 def _error(status: int, message: str, fields: dict | None = None):
-    body: dict = {"error": {"code": status, "message": message}}
-    if fields:
-        body["error"]["fields"] = fields
-    return jsonify(body), status
+    return error_response(status, message, fields), status
 
 
 def _limit() -> tuple[int | None, dict]:
@@ -187,19 +186,6 @@ def token():
     )
 
 
-def _page_links(page: int, pages: int) -> str:
-    """The Link header of a paged answer (first, prev, next, last), absolute URLs keeping the other arguments."""
-    links = []
-    arguments = request.args.to_dict()
-    for relation, number in (("first", 1), ("prev", page - 1), ("next", page + 1), ("last", pages)):
-        if 1 <= number <= pages and (relation in ("first", "last") or number != page):
-            url = url_for(
-                request.endpoint, **(request.view_args or {}), **{**arguments, "page": number}, _external=True
-            )
-            links.append(f'<{url}>; rel="{relation}"')
-    return ", ".join(links)
-
-
 @route(bp, "/proposals", READ_TOKEN)
 @limiter.limit(_token_limit, key_func=tokens.rate_limit_key, scope="api-token")
 def organization_proposals():
@@ -255,7 +241,7 @@ def organization_proposals():
             ],
         }
     )
-    links = _page_links(page, pages)
+    links = page_links(page, pages)
     if links:
         response.headers["Link"] = links
     return response
@@ -268,4 +254,4 @@ def _outcome_json(outcome) -> dict | None:
 
 
 # The organization's token and webhook pages are routes of the orgs blueprint, kept beside what they manage.
-from goi.api import token_views, webhook_views  # noqa: E402, F401
+from goi.api import public_views, token_views, webhook_views  # noqa: E402, F401

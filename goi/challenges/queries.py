@@ -121,17 +121,18 @@ def sorts_open_first(filters: dict, matching_ids: list[int] | None) -> bool:
     return sort not in ("newest", "budget") and not (sort == "relevance" and matching_ids)
 
 
-def browse_page(filters: dict, matching_ids: list[int] | None, per_page: int) -> Page:
-    """A page of browse_query: in the deadline order the open challenges and the others are read apart, each in
-    deadline order (an index range each), instead of sorting every public challenge by "is it open"."""
+def browse_page(filters: dict, matching_ids: list[int] | None, per_page: int, page: int | None = None) -> Page:
+    """A page of browse_query (page: the request's ?page= when None): in the deadline order the open challenges and
+    the others are read apart, each in deadline order (an index range each), instead of sorting every public
+    challenge by "is it open"."""
     query = browse_query(filters, matching_ids)
     if sorts_open_first(filters, matching_ids):
         by_deadline = query.order_by(None).order_by(Challenge.closes_at, Challenge.id)
         if filters.get("status"):
             # A chosen state lists only open challenges ("open") or none (the others): one part, one count.
-            return paginate(by_deadline, per_page=per_page, key=Challenge.id)
-        return paginate(by_deadline, per_page=per_page, key=Challenge.id, first=is_open(clock.now()))
-    return paginate(query, per_page=per_page, key=Challenge.id)
+            return paginate(by_deadline, per_page=per_page, page=page, key=Challenge.id)
+        return paginate(by_deadline, per_page=per_page, page=page, key=Challenge.id, first=is_open(clock.now()))
+    return paginate(query, per_page=per_page, page=page, key=Challenge.id)
 
 
 def _owned_or_co_owned(organization_ids: frozenset[int], *columns):

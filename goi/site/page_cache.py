@@ -50,7 +50,7 @@ from goi.extensions import db
 from goi.orgs.models import Membership, Offer, Organization, PastProject
 from goi.proposals.models import Proposal
 from goi.reviews.models import ChallengeResult, ResultEntry
-from goi.site.locale import LOCALE_COOKIE, current_locale
+from goi.site.locale import current_locale, requested_locale
 from goi.site.models import CONTENT_VERSION_ROW, ContentVersion, raise_content_version
 
 cache = Cache()
@@ -69,6 +69,10 @@ CACHED_ENDPOINTS = frozenset(
         "reviews.solutions",
         "search.index",
         "api.search",
+        "api.challenges",
+        "api.challenge",
+        "api.openapi_document",
+        "api.reference",
         "orgs.marketplace",
         "orgs.offer",
         "api.recommended_challenges",
@@ -218,8 +222,7 @@ def _cacheable_request() -> bool:
 
 
 def _language() -> str:
-    chosen = request.cookies.get(LOCALE_COOKIE)
-    return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return requested_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def page_key() -> str:
