@@ -305,10 +305,9 @@ def challenge_page(args: dict):
         filters["q"] = " ".join(filters["q"].split())
     if not filters.get("q"):
         filters.pop("q", None)
-    if "closes_from" in filters and "closes_until" in filters and filters["closes_from"] > filters["closes_until"]:
-        raise ApiError(400, _("Some parameters are not valid."), {"closes_until": _("Not before closes_from.")})
+    # As on the site: without keywords there is no relevance to sort by (an empty date range lists nothing).
     if filters.get("sort") == "relevance" and "q" not in filters:
-        raise ApiError(400, _("Some parameters are not valid."), {"sort": _("Sorting by relevance needs q.")})
+        del filters["sort"]
     filters.setdefault("sort", "relevance" if "q" in filters else "deadline")
     match_keywords = current_app.extensions["challenge_keyword_matcher"]
     matching_ids = match_keywords(current_user, filters["q"]) if filters.get("q") else None
@@ -328,9 +327,7 @@ def public_challenge(slug: str) -> Challenge:
     challenge = db.session.scalar(
         select(Challenge)
         .where(Challenge.slug == slug, Challenge.status != ChallengeStatus.DRAFT)
-        .options(
-            joinedload(Challenge.owner_org), selectinload(Challenge.criteria), selectinload(Challenge.addenda)
-        )
+        .options(joinedload(Challenge.owner_org), selectinload(Challenge.criteria), selectinload(Challenge.addenda))
     )
     if challenge is None:
         raise ApiError(404, _("No published challenge has this reference."))

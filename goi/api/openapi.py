@@ -24,7 +24,7 @@ _ERROR_TEXT = {
     422: "A field of the body is not valid; `error.fields` names each.",
     429: "Too many requests with this token: wait and try again.",
 }
-_KNOWN_CONVERTERS = {"int": "integer"}
+_KNOWN_CONVERTERS = {"int": {"type": "integer", "minimum": 0}}  # Flask's int converter takes no sign
 
 
 def _content_media_type(converter, field: fields.Field, **kwargs) -> dict:
@@ -39,7 +39,7 @@ def _path_and_parameters(path: str) -> tuple[str, list[dict]]:
             "in": "path",
             "name": name,
             "required": True,
-            "schema": {"type": _KNOWN_CONVERTERS.get(kind or "", "string")},
+            "schema": _KNOWN_CONVERTERS.get(kind or "", {"type": "string"}),
         }
         for kind, name in _PATH_ARGUMENT.findall(path)
     ]
@@ -59,6 +59,8 @@ def _operation_document(operation: Operation) -> dict:
     statuses = set(operation.errors) | {404 if "<" in operation.path else None}
     if operation.query is not None:
         statuses.add(400)
+        if "page" in operation.query().fields:
+            statuses.add(404)  # past the last page
     if operation.body is not None:
         statuses |= {400, 415, 422}
     if operation.scope is not None:

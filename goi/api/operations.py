@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, g, jsonify, request, url_for
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 
 from goi.api.schemas import ErrorSchema
 from goi.core.policy import Rule, route
@@ -90,15 +90,19 @@ def paged(body: dict, page: int, pages: int) -> Answer:
     return Answer(body, page=page, pages=pages)
 
 
-def _field_errors(schema: Schema, messages: dict) -> dict[str, str]:
-    """A validation's messages as one sentence per field, in the caller's language."""
+def _field_errors(schema: Schema, messages: dict, data) -> dict[str, str]:
+    """A validation's messages as one sentence per field, in the caller's language: the field's hint (a message, or
+    a function of the value given), else a general one."""
     errors = {}
     for name in messages:
         field_object = next((f for f in schema.fields.values() if (f.data_key or f.name) == name), None)
+        hint = field_object.metadata.get("hint") if field_object is not None else None
         if field_object is None:
             errors[name] = _("This field is not accepted here.")
-        elif field_object.metadata.get("hint"):
-            errors[name] = str(field_object.metadata["hint"])
+        elif callable(hint):
+            errors[name] = str(hint(data.get(name)))
+        elif hint:
+            errors[name] = str(hint)
         elif field_object.required and messages[name] == ["Missing data for required field."]:
             errors[name] = _("This field is required.")
         else:
@@ -106,13 +110,26 @@ def _field_errors(schema: Schema, messages: dict) -> dict[str, str]:
     return errors
 
 
-def _load(schema_class: type[Schema], data, status: int) -> dict:
+def _query_data(schema: Schema, args) -> dict:
+    """A query string as the schema reads it: a list field takes every value of its argument, another the first."""
+    data = {}
+    for field_object in schema.fields.values():
+        name = field_object.data_key or field_object.name
+        if name in args:
+            data[name] = args.getlist(name) if isinstance(field_object, fields.List) else args.get(name)
+    return data
+
+
+def _load(schema_class: type[Schema], data, status: int, query: bool = False) -> dict:
     schema = schema_class()
+    if query:
+        data = _query_data(schema, data)
     try:
         return schema.load(data)
     except ValidationError as error:
         messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
-        raise ApiError(status, _("Some parameters are not valid."), _field_errors(schema, messages)) from None
+        shown = {name: ", ".join(map(str, value)) if isinstance(value, list) else value for name, value in data.items()}
+        raise ApiError(status, _("Some parameters are not valid."), _field_errors(schema, messages, shown)) from None
 
 
 def _json_body():
@@ -145,7 +162,7 @@ def operation(
         @functools.wraps(view)
         def run(**view_args):
             if query is not None:
-                view_args["args"] = _load(query, request.args, 400)
+                view_args["args"] = _load(query, request.args, 400, query=True)
             if body is not None:
                 view_args["data"] = _load(body, _json_body(), 422)
             result = view(**view_args)

@@ -1,6 +1,6 @@
 """JSON endpoints under /api/v1."""
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -8,9 +8,19 @@ from sqlalchemy.orm import joinedload
 
 from goi.api import tokens
 from goi.api.models import Scope
-from goi.api.operations import error_response, page_links, register_answers
+from goi.api.operations import ApiError, error_response, operation, paged, register_answers
+from goi.api.search_schemas import (
+    LimitArgsSchema,
+    PartnerArgsSchema,
+    ProposalArgsSchema,
+    ProposalPageSchema,
+    SearchArgsSchema,
+    SearchResultsSchema,
+    SuggestionsSchema,
+    TokenSchema,
+)
 from goi.challenges.models import Challenge
-from goi.core.policy import PUBLIC, route
+from goi.core.policy import PUBLIC
 from goi.extensions import db, limiter
 from goi.matching import recommend
 from goi.matching.sources import LISTED_STATUSES
@@ -24,120 +34,117 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 register_answers(bp)
 
 
-@route(bp, "/search", PUBLIC)
-def search():
-    """Search everything the caller may see; an unknown parameter value is a 400 naming it, an odd query is read
-    as plain words."""
-    args, errors = check_search_args(request.args)
-    if errors:
-        message = _("Some parameters are not valid.")
-        return jsonify({"error": {"code": 400, "message": message, "fields": errors}}), 400
-    results = service.search(current_user, args["text"], args["types"], args["filters"], args["sort"], args["page"])
-    return jsonify(
-        {
-            "total": results.total,
-            "page": results.page,
-            "pages": results.pages,
-            "suggestion": results.suggestion,
-            "results": [
-                {
-                    "type": hit.type,
-                    "id": hit.object_id,
-                    "ref": hit.ref,
-                    "title": hit.title,
-                    "snippet": hit.snippet,
-                    "url": hit.url,
-                    "score": round(hit.score, 4),
-                }
-                for hit in results.hits
-            ],
-            "facets": {
-                name: [{"value": value, "count": count} for value, count in values]
-                for name, values in results.facets.items()
-            },
-        }
+@operation(
+    bp, "/search", PUBLIC, summary="Search", tag="search", query=SearchArgsSchema, response=SearchResultsSchema
+)
+def search(args: dict):
+    """Search everything the caller may see (a token or a login sees no more than the public here); 20 hits a page,
+    with facets and a suggestion for a misspelt query."""
+    # The schema has refused what is not valid; the search page's reader gives the values it uses.
+    values, _errors = check_search_args(request.args)
+    results = service.search(
+        current_user, values["text"], values["types"], values["filters"], values["sort"], values["page"]
     )
+    return {
+        "total": results.total,
+        "page": results.page,
+        "pages": results.pages,
+        "suggestion": results.suggestion,
+        "results": [
+            {
+                "type": hit.type,
+                "id": hit.object_id,
+                "ref": hit.ref,
+                "title": hit.title,
+                "snippet": hit.snippet,
+                "url": hit.url,
+                "score": round(hit.score, 4),
+            }
+            for hit in results.hits
+        ],
+        "facets": {
+            name: [{"value": value, "count": count} for value, count in values]
+            for name, values in results.facets.items()
+        },
+    }
 
 
-def _error(status: int, message: str, fields: dict | None = None):
-    return error_response(status, message, fields), status
-
-
-def _limit() -> tuple[int | None, dict]:
-    """The `limit` argument: 1 to 50, 10 when absent."""
-    raw = request.args.get("limit", "").strip()
-    if not raw:
-        return 10, {}
-    if not raw.isdigit() or not 1 <= int(raw) <= recommend.MAX_LIMIT:
-        return None, {"limit": _("A whole number from 1 to %(most)d.", most=recommend.MAX_LIMIT)}
-    return int(raw), {}
-
-
-def _public_organization(ref: str) -> Organization | None:
-    return db.session.scalar(select(Organization).where(Organization.ref == ref))
+def _public_organization(ref: str) -> Organization:
+    organization = db.session.scalar(select(Organization).where(Organization.ref == ref))
+    if organization is None:
+        raise ApiError(404, _("No organization has this reference."))
+    return organization
 
 
 def _public_challenge(ref: str) -> Challenge | None:
     return db.session.scalar(select(Challenge).where(Challenge.ref == ref, Challenge.status.in_(LISTED_STATUSES)))
 
 
-def _suggestions(suggestions: list[recommend.Suggestion], label: str):
-    return jsonify(
-        {
-            "results": [
-                {
-                    "ref": suggestion.ref,
-                    "type": suggestion.kind,
-                    label if suggestion.kind == "challenge" else "name": suggestion.name,
-                    "score": suggestion.score,
-                    "reasons": [reason.as_dict() for reason in suggestion.reasons],
-                }
-                for suggestion in suggestions
-            ]
-        }
-    )
+def _suggestions(suggestions: list[recommend.Suggestion], label: str) -> dict:
+    return {
+        "results": [
+            {
+                "ref": suggestion.ref,
+                "type": suggestion.kind,
+                label if suggestion.kind == "challenge" else "name": suggestion.name,
+                "score": suggestion.score,
+                "reasons": [reason.as_dict() for reason in suggestion.reasons],
+            }
+            for suggestion in suggestions
+        ]
+    }
 
 
-@route(bp, "/organizations/<ref>/recommended-challenges", PUBLIC)
-def recommended_challenges(ref: str):
+@operation(
+    bp,
+    "/organizations/<ref>/recommended-challenges",
+    PUBLIC,
+    summary="Challenges for an organization",
+    tag="matching",
+    query=LimitArgsSchema,
+    response=SuggestionsSchema,
+)
+def recommended_challenges(ref: str, args: dict):
     """Open challenges the organization may apply to, best fit first, each with its reasons."""
-    limit, errors = _limit()
-    if errors:
-        return _error(400, _("Some parameters are not valid."), errors)
     organization = _public_organization(ref)
-    if organization is None:
-        return _error(404, _("No organization has this reference."))
-    return _suggestions(recommend.challenges_for_organization(db.session, organization, limit=limit), "title")
+    return _suggestions(recommend.challenges_for_organization(db.session, organization, limit=args["limit"]), "title")
 
 
-@route(bp, "/challenges/<ref>/recommended-solvers", PUBLIC)
-def recommended_solvers(ref: str):
-    """Organizations and people with public profiles who may apply to the challenge, best fit first."""
-    limit, errors = _limit()
-    if errors:
-        return _error(400, _("Some parameters are not valid."), errors)
+@operation(
+    bp,
+    "/challenges/<ref>/recommended-solvers",
+    PUBLIC,
+    summary="Solvers for a challenge",
+    tag="matching",
+    query=LimitArgsSchema,
+    response=SuggestionsSchema,
+)
+def recommended_solvers(ref: str, args: dict):
+    """Organizations and people with public profiles who may apply to the challenge (by its ref), best fit first."""
     challenge = _public_challenge(ref)
     if challenge is None:
-        return _error(404, _("No published challenge has this reference."))
-    return _suggestions(recommend.solvers_for_challenge(db.session, challenge, limit=limit), "title")
+        raise ApiError(404, _("No published challenge has this reference."))
+    return _suggestions(recommend.solvers_for_challenge(db.session, challenge, limit=args["limit"]), "title")
 
 
-@route(bp, "/organizations/<ref>/recommended-partners", PUBLIC)
-def recommended_partners(ref: str):
+@operation(
+    bp,
+    "/organizations/<ref>/recommended-partners",
+    PUBLIC,
+    summary="Partners for an organization",
+    tag="matching",
+    query=PartnerArgsSchema,
+    response=SuggestionsSchema,
+)
+def recommended_partners(ref: str, args: dict):
     """Organizations complementary to this one (for a challenge, with `challenge=<ref>`), suiting both sides."""
-    limit, errors = _limit()
     challenge = None
-    challenge_ref = request.args.get("challenge", "").strip()
-    if challenge_ref:
-        challenge = _public_challenge(challenge_ref)
+    if args.get("challenge", "").strip():
+        challenge = _public_challenge(args["challenge"].strip())
         if challenge is None:
-            errors["challenge"] = _("No published challenge has this reference.")
-    if errors:
-        return _error(400, _("Some parameters are not valid."), errors)
+            raise ApiError(404, _("No published challenge has this reference."))
     organization = _public_organization(ref)
-    if organization is None:
-        return _error(404, _("No organization has this reference."))
-    return _suggestions(recommend.partners_for(db.session, organization, challenge, limit=limit), "title")
+    return _suggestions(recommend.partners_for(db.session, organization, challenge, limit=args["limit"]), "title")
 
 
 # --- with an API token --------------------------------------------------------------------------------------------
@@ -148,10 +155,10 @@ PROPOSALS_PER_PAGE = 50
 
 @bp.app_errorhandler(tokens.TokenRefused)
 def token_refused(error: tokens.TokenRefused):
-    response, status = _error(error.status, error.message)
-    if status == 401:
+    response = error_response(error.status, error.message)
+    if error.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="goi"'
-    return response, status
+    return response
 
 
 @bp.after_app_request
@@ -166,36 +173,38 @@ def _token_limit() -> str:
     return current_app.config["API_TOKEN_RATE_LIMIT"]
 
 
-@route(bp, "/token", READ_TOKEN)
+@operation(
+    bp, "/token", READ_TOKEN, summary="The token itself", tag="tokens", response=TokenSchema, scope=Scope.READ.value
+)
 @limiter.limit(_token_limit, key_func=tokens.rate_limit_key, scope="api-token")
 def token():
-    """The presented token itself: its organization, scopes and expiry (to check a token before using it)."""
+    """The presented token: its organization, scopes and expiry (to check a token before using it)."""
     current = g.api_token
-    return jsonify(
-        {
-            "name": current.name,
-            "prefix": current.prefix,
-            "organization": {
-                "ref": current.organization.ref,
-                "slug": current.organization.slug,
-                "name": current.organization.name,
-            },
-            "scopes": sorted(current.scopes.split()),
-            "expires_at": current.expires_at.isoformat(),
-        }
-    )
+    return {
+        "name": current.name,
+        "prefix": current.prefix,
+        "organization": current.organization,
+        "scopes": sorted(current.scopes.split()),
+        "expires_at": current.expires_at,
+    }
 
 
-@route(bp, "/proposals", READ_TOKEN)
+@operation(
+    bp,
+    "/proposals",
+    READ_TOKEN,
+    summary="The organization's proposals",
+    tag="proposals",
+    query=ProposalArgsSchema,
+    response=ProposalPageSchema,
+    scope=Scope.READ.value,
+)
 @limiter.limit(_token_limit, key_func=tokens.rate_limit_key, scope="api-token")
-def organization_proposals():
+def organization_proposals(args: dict):
     """The proposals the token's organization leads or is an accepted partner of, newest first, each with its
     state and, once its challenge's call is over, its outcome; 50 a page."""
     organization = g.api_token.organization
-    raw_page = request.args.get("page", "1").strip()
-    if not raw_page.isdigit() or int(raw_page) < 1:
-        return _error(400, _("Some parameters are not valid."), {"page": _("A whole number from 1.")})
-    page = int(raw_page)
+    page = args["page"]
     partner = select(TeamMember.proposal_id).where(
         TeamMember.organization_id == organization.id, TeamMember.status == TeamMemberStatus.ACCEPTED
     )
@@ -203,7 +212,7 @@ def organization_proposals():
     total = db.session.scalar(select(func.count(Proposal.id)).where(ours))
     pages = max(1, -(-total // PROPOSALS_PER_PAGE))
     if page > pages:
-        return _error(404, _("There is no page %(page)d.", page=page))
+        raise ApiError(404, _("There is no page %(page)d.", page=page))
     proposals = list(
         db.session.scalars(
             select(Proposal)
@@ -215,36 +224,27 @@ def organization_proposals():
         )
     )
     outcomes = outcomes_of(proposals)
-    response = jsonify(
-        {
-            "total": total,
-            "page": page,
-            "pages": pages,
-            "results": [
-                {
-                    "id": proposal.id,
-                    "title": proposal.title,
-                    "role": "lead" if proposal.organization_id == organization.id else "partner",
-                    "status": proposal.status.value,
-                    "version": proposal.version,
-                    "submitted_at": proposal.submitted_at.isoformat() if proposal.submitted_at else None,
-                    "updated_at": proposal.updated_at.isoformat(),
-                    "outcome": _outcome_json(outcomes.get(proposal.id)),
-                    "challenge": {
-                        "ref": proposal.challenge.ref,
-                        "title": proposal.challenge.title,
-                        "status": proposal.challenge.status.value,
-                        "closes_at": proposal.challenge.closes_at.isoformat() if proposal.challenge.closes_at else None,
-                    },
-                }
-                for proposal in proposals
-            ],
-        }
-    )
-    links = page_links(page, pages)
-    if links:
-        response.headers["Link"] = links
-    return response
+    body = {
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "per_page": PROPOSALS_PER_PAGE,
+        "results": [
+            {
+                "id": proposal.id,
+                "title": proposal.title,
+                "role": "lead" if proposal.organization_id == organization.id else "partner",
+                "status": proposal.status.value,
+                "version": proposal.version,
+                "submitted_at": proposal.submitted_at,
+                "updated_at": proposal.updated_at,
+                "outcome": _outcome_json(outcomes.get(proposal.id)),
+                "challenge": proposal.challenge,
+            }
+            for proposal in proposals
+        ],
+    }
+    return paged(body, page, pages)
 
 
 def _outcome_json(outcome) -> dict | None:

@@ -24,9 +24,14 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
+def is_api_request() -> bool:
+    """A request to the API, even one whose address matches none of its routes (its answer is JSON)."""
+    return request.blueprint == "api" or request.path.startswith("/api/")
+
+
 def _render(status: int, detail: str | None = None):
     title, message = _messages().get(status, (_("Error"), _("Something went wrong.")))
-    if request.blueprint == "api" or request.accept_mimetypes.best == "application/json":
+    if is_api_request() or request.accept_mimetypes.best == "application/json":
         return jsonify({"error": {"code": status, "message": detail or message, "fields": {}}}), status
     return render_template("errors/error.html", status=status, title=title, message=detail or message), status
 

@@ -84,7 +84,8 @@ def test_bad_parameters_are_named_and_unknown_references_are_404(client):
         assert response.status_code == 400, limit
         assert "limit" in response.get_json()["error"]["fields"]
     response = client.get("/api/v1/organizations/hidro-sensor/recommended-partners?challenge=draf-banjir")
-    assert response.status_code == 400 and "challenge" in response.get_json()["error"]["fields"]
+    # A challenge that is not public is as missing as an unknown organization.
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == 404
     assert client.get("/api/v1/organizations/nobody/recommended-challenges").status_code == 404
     assert client.get("/api/v1/challenges/nothing/recommended-solvers").status_code == 404
     assert client.get("/api/v1/organizations/hidro-sensor/recommended-challenges?limit=50").status_code == 200
