@@ -80,6 +80,20 @@ class Metro:
     member_codes: tuple[str, ...]
 
 
+# A ring of (longitude, latitude) points, the last point equal to the first.
+Ring = tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceShape:
+    """A province's outline from Natural Earth: polygons of rings, the first ring of each its outer edge. The data
+    predates 2012 and 2022, so some shapes stand for several of today's provinces (province_codes)."""
+
+    name: str
+    province_codes: tuple[str, ...]
+    polygons: tuple[tuple[Ring, ...], ...]
+
+
 @cache
 def _load(filename: str) -> list[dict[str, Any]]:
     """Read one of the package's JSON files."""
@@ -117,6 +131,23 @@ def _metros() -> dict[str, Metro]:
         key=lambda m: m.code,
     )
     return {m.code: m for m in items}
+
+
+@cache
+def province_shapes() -> tuple[ProvinceShape, ...]:
+    """The outlines of province_shapes.json (see SOURCES.md), each of today's provinces in exactly one of them."""
+    text = resources.files("goi.data").joinpath("province_shapes.json").read_text(encoding="utf-8")
+    return tuple(
+        ProvinceShape(
+            name=feature["properties"]["name"],
+            province_codes=tuple(feature["properties"]["provinces"]),
+            polygons=tuple(
+                tuple(tuple((x, y) for x, y in ring) for ring in polygon)
+                for polygon in feature["geometry"]["coordinates"]
+            ),
+        )
+        for feature in json.loads(text)["features"]
+    )
 
 
 def provinces() -> list[Province]:

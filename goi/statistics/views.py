@@ -3,17 +3,22 @@ organization's page (template globals, so that neither domain imports this one).
 
 import csv
 import io
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, render_template
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from markupsafe import Markup
 
 from goi.challenges.dashboard import csv_cell
 from goi.core import clock
 from goi.core.policy import PUBLIC, route
+from goi.data import regions
 from goi.data.regions import Metro
 from goi.orgs.models import Organization
 from goi.statistics import figures as statistics
 from goi.statistics.figures import Figure, Scope
-from goi.statistics.svg import bar_chart
+from goi.statistics.svg import ColourClass, MapArea, bar_chart, choropleth, colour_classes
 
 bp = Blueprint("statistics", __name__)
 
@@ -25,6 +30,31 @@ def figure_chart(figure: Figure):
     headings = {column.field: column.heading for column in figure.columns}
     series = [(headings[name], [row[name] for row in figure.rows]) for name in figure.series]
     return bar_chart(f"chart-{figure.name}", figure.title, labels, series)
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceMap:
+    """The map of challenges by province and its legend's classes."""
+
+    svg: Markup
+    classes: list[ColourClass]
+
+
+@bp.app_template_global()
+def province_map(figure: Figure) -> ProvinceMap:
+    """The by-province figure as a map. A shape that stands for several of today's provinces (the boundary data
+    predates their split) shows the sum of their challenges."""
+    counts = {row["province_code"]: row["challenges"] for row in figure.rows}
+    areas = []
+    for shape in regions.province_shapes():
+        number = sum(counts.get(code, 0) for code in shape.province_codes)
+        names = ", ".join(regions.province(code).name for code in shape.province_codes)
+        title = ngettext(
+            "%(provinces)s: %(num)d challenge", "%(provinces)s: %(num)d challenges", number, provinces=names
+        )
+        areas.append(MapArea(" ".join(shape.province_codes), shape.polygons, title, number))
+    classes = colour_classes(area.value for area in areas)
+    return ProvinceMap(choropleth("map-provinces", _("Map of challenges by province"), areas, classes), classes)
 
 
 @bp.app_template_global()
