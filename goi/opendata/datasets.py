@@ -15,11 +15,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from goi.accounts.models import User
 from goi.challenges.models import Challenge, ChallengeStatus
+from goi.core import clock
 from goi.core.links import absolute_url
 from goi.data import regions, taxonomy
 from goi.extensions import db
@@ -27,9 +29,11 @@ from goi.orgs import offers
 from goi.orgs.models import Offer, Organization
 from goi.proposals.models import Proposal, ProposalStatus
 from goi.reviews.models import AwardLabel, ChallengeResult, ResultEntry
+from goi.statistics.figures import FIGURE_NAMES, platform_figures
 
 # The types a field may have, as the schema tables and the JSON files name them.
 STRING, INTEGER, BOOLEAN, DATE, DATETIME, STRING_LIST = "string", "integer", "boolean", "date", "datetime", "string[]"
+NUMBER = "number"
 
 
 @dataclass(frozen=True, slots=True)
@@ -518,6 +522,62 @@ def offer_rows() -> list[dict[str, Any]]:
     ]
 
 
+STATISTICS_FIELDS = (
+    Field(
+        "figure",
+        STRING,
+        _l("The figure's code: summary, sectors, provinces, metros, states, proposals, solvers or months."),
+        "provinces",
+    ),
+    Field("figure_title", STRING, _l("The figure's title (Indonesian)."), "Tantangan per provinsi"),
+    Field(
+        "row_code",
+        STRING,
+        _l("The row's code where it has one: a sector's, a Kemendagri province code, an area's, a state's, a kind's."),
+        "16",
+    ),
+    Field(
+        "row_label",
+        STRING,
+        _l("The row's label (Indonesian): a province, a sector, a month (YYYY-MM)…"),
+        "Sumatera Selatan",
+    ),
+    Field(
+        "measure",
+        STRING,
+        _l("What the value counts: the figure's column (challenges, open, proposals…)."),
+        "challenges",
+    ),
+    Field("value", NUMBER, _l("The value (empty when there is none yet, such as a median of nothing)."), "12"),
+)
+
+
+def statistics_rows() -> list[dict[str, Any]]:
+    """The figures of /statistics in long form: one row per figure, row and measure (twelve statements)."""
+    with force_locale("id"):
+        figures = platform_figures(clock.now()).figures
+        rows = []
+        for name in FIGURE_NAMES:
+            figure = figures[name]
+            code_field = next(
+                (c.field for c in figure.columns if not c.numeric and c.field != figure.label_field), None
+            )
+            for row in figure.rows:
+                for column in figure.columns:
+                    if column.numeric:
+                        rows.append(
+                            {
+                                "figure": figure.name,
+                                "figure_title": str(figure.title),
+                                "row_code": row.get(code_field) if code_field else None,
+                                "row_label": str(row[figure.label_field]),
+                                "measure": column.field,
+                                "value": None if row[column.field] == "" else row[column.field],
+                            }
+                        )
+    return rows
+
+
 # --- the datasets ----------------------------------------------------------------------------------------------------
 
 DATASETS: dict[str, Dataset] = {
@@ -581,6 +641,18 @@ DATASETS: dict[str, Dataset] = {
             OFFER_FIELDS,
             offer_rows,
             lambda: select(func.max(Offer.updated_at)).scalar_subquery(),
+        ),
+        Dataset(
+            "statistics",
+            _l("Statistics"),
+            _l(
+                "The figures of the statistics page: challenges by sector, province, metropolitan area and state, "
+                "proposals per challenge, the solver mix, the monthly series and the single numbers."
+            ),
+            (("statistik", "statistics"), ("tantangan", "challenges")),
+            STATISTICS_FIELDS,
+            statistics_rows,
+            lambda: select(func.max(Challenge.updated_at)).where(PUBLIC_CHALLENGE).scalar_subquery(),
         ),
     )
 }

@@ -1,7 +1,7 @@
 """The two file formats of a dataset, written row by row, and the catalogue in DCAT (JSON-LD).
 
 CSV: UTF-8 without a byte order mark, one header row of the fields' names, lines ending in CRLF. Text, codes, dates
-and lists are quoted (a code such as "16.70" stays text: its zeros survive); integers and true/false are not; an
+and lists are quoted (a code such as "16.70" stays text: its zeros survive); numbers and true/false are not; an
 empty field is a missing value. A list is its items joined by "; ". Times are UTC in ISO 8601 ("…Z"), days
 "YYYY-MM-DD".
 
@@ -58,7 +58,7 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
+    if isinstance(value, int | float):
         return str(value)
     text = LIST_SEPARATOR.join(value) if isinstance(value, list) else str(_json_value(value))
     return '"' + text.replace('"', '""') + '"'

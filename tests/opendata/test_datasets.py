@@ -63,3 +63,21 @@ def test_plain_text_drops_tags_and_keeps_paragraphs():
     html = '<h3>Judul</h3><ul><li>satu</li><li>dua &lt;b&gt;</li></ul><p><a href="https://x.id">tautan</a></p>'
     assert plain_text(html) == "Judul\n\nsatu\ndua <b>\n\ntautan"
     assert plain_text("") == ""
+
+
+def test_statistics_are_the_pages_figures_in_long_form(scene):
+    rows = _rows("statistics")
+    by_key = {(row["figure"], row["row_code"], row["measure"]): row["value"] for row in rows}
+    assert by_key[("provinces", "16", "challenges")] == 2  # the published and the decided, never the draft
+    assert by_key[("sectors", "transportation", "challenges")] == 2
+    assert by_key[("summary", "challenges", "value")] == 2
+    province = next(row for row in rows if row["figure"] == "provinces" and row["row_code"] == "16")
+    assert province["row_label"] == "Sumatera Selatan" and province["figure_title"]
+    assert {row["figure"] for row in rows} >= {"summary", "sectors", "provinces", "states", "months"}
+
+
+def test_the_statistics_csv_keeps_codes_as_text_and_numbers_bare(client, scene):
+    text = client.get("/data/statistics.csv").get_data(as_text=True)
+    assert text.splitlines()[0] == "figure,figure_title,row_code,row_label,measure,value"
+    lines = text.splitlines()
+    assert any(line.startswith('"provinces",') and ',"16",' in line and line.endswith(",2") for line in lines)
