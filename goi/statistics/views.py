@@ -69,9 +69,15 @@ def organization_statistics(organization: Organization) -> statistics.ScopedFigu
     return statistics.scoped_figures(Scope(organization_id=organization.id), clock.now())
 
 
+@bp.app_template_global()
+def platform_statistics() -> statistics.PlatformFigures:
+    """The figures of /statistics (read inside its kept fragment, so only when the fragment is made)."""
+    return statistics.platform_figures(clock.now())
+
+
 @route(bp, "/statistics", PUBLIC)
 def index():
-    return render_template("statistics/index.html", result=statistics.platform_figures(clock.now()))
+    return render_template("statistics/index.html")
 
 
 @route(bp, "/statistics/<figure>.csv", PUBLIC)

@@ -565,3 +565,18 @@ def test_a_list_whose_rows_are_kept_does_not_read_them(app, db, world, challenge
         assert 'data-challenge="' + challenge.slug + '"' in page.get_data(as_text=True), url
     again = owner.get("/challenges")
     assert _without_tokens(again.get_data(as_text=True)) == _without_tokens(first.get_data(as_text=True))
+
+
+def test_the_statistics_are_read_once_for_logged_in_visitors_and_again_after_a_change(app, db, world, challenge):
+    user = _logged_in(app, world["users"]["user"])
+    _first, statements = _statements(app, user, "/statistics")
+    aggregates = [s for s in statements if "FROM challenges" in s]
+    assert len(aggregates) >= 5, "the first view reads the figures"
+    again, statements = _statements(app, user, "/statistics")
+    assert [s for s in statements if "FROM challenges" in s] == []
+    assert 'data-figure="challenges">1<' in again.get_data(as_text=True)
+    make_challenge(world["gov_verified"], title="Sampah pasar Palembang")
+    db.session.commit()
+    changed, statements = _statements(app, user, "/statistics")
+    assert [s for s in statements if "FROM challenges" in s]
+    assert 'data-figure="challenges">2<' in changed.get_data(as_text=True)
