@@ -213,7 +213,7 @@ def register_answers(blueprint: Blueprint) -> None:
     def entity_tag(response: Response) -> Response:
         response.vary.add("Accept-Language")
         # A page the page cache keeps gets its tag and its 304 there (goi.site.page_cache.store_page).
-        if request.method != "GET" or response.status_code != 200 or "page_cache_key" in g:
+        if request.method not in ("GET", "HEAD") or response.status_code != 200 or "page_cache_key" in g:
             return response
         if not response.get_etag()[0]:
             response.add_etag()

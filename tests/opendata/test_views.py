@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -173,3 +174,10 @@ def test_the_catalogue_describes_every_dataset_in_dcat(client, scene):
             assert client.get(url.removeprefix("http://localhost")).status_code == 200
     english = {value["@language"]: value["@value"] for value in catalog["dcat:dataset"][0]["dct:title"]}
     assert english["en"] == "Challenges"
+
+
+def test_the_readme_lists_every_datasets_fields_as_the_code_has_them(app):
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for dataset in DATASETS.values():
+        line = f"- `{dataset.name}`: " + ", ".join(f"`{field.name}` ({field.type})" for field in dataset.fields)
+        assert line in readme, f"README.md: the fields of {dataset.name} are not as the code has them"
