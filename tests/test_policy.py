@@ -460,6 +460,11 @@ CASES = [
     Case("api.reference", "GET", EVERYONE),
     Case("api.token", "GET", NEEDS_TOKEN),
     Case("api.organization_proposals", "GET", NEEDS_TOKEN),
+    Case("api.create_challenge", "POST", NEEDS_TOKEN),
+    Case("api.update_challenge", "PATCH", NEEDS_TOKEN, lambda s: {"slug": s["challenge_slug"]}),
+    Case("api.publish_challenge", "POST", NEEDS_TOKEN, lambda s: {"slug": s["challenge_slug"]}),
+    Case("api.publish_challenge", "POST", NEEDS_TOKEN, lambda s: {"slug": "no-such-slug"}, label="unknown"),
+    Case("api.publish_addendum", "POST", NEEDS_TOKEN, lambda s: {"slug": s["challenge_slug"]}),
     Case("site.set_language", "POST", EVERYONE, data=lambda s: {"language": "en", "next": "/orgs"}),
     Case("site.person", "GET", EVERYONE, lambda s: {"user_id": s["public_user_id"]}),
     # accounts

@@ -248,6 +248,15 @@ def _formatted(source: str, rendered: str) -> dict:
     return {"source": source or "", "html": rendered or ""}
 
 
+def addendum_of(addendum) -> dict:
+    return {
+        "number": addendum.number,
+        "summary": addendum.summary,
+        "changed": sorted(json.loads(addendum.changes_json or "{}")),
+        "published_at": addendum.published_at,
+    }
+
+
 def challenge_detail(challenge: Challenge) -> dict:
     return {
         **challenge_summary(challenge),
@@ -275,15 +284,7 @@ def challenge_detail(challenge: Challenge) -> dict:
             "closed_at": challenge.closed_at,
             "timezone": challenge.timezone,
         },
-        "addenda": [
-            {
-                "number": addendum.number,
-                "summary": addendum.summary,
-                "changed": sorted(json.loads(addendum.changes_json or "{}")),
-                "published_at": addendum.published_at,
-            }
-            for addendum in challenge.addenda
-        ],
+        "addenda": [addendum_of(addendum) for addendum in challenge.addenda],
         "questions": [
             {
                 "question": question.body,

@@ -3,7 +3,7 @@
 import json
 from datetime import datetime
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import DDL, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -67,7 +67,10 @@ def record(
     object_id: int | None = None,
     **detail,
 ) -> AuditEvent:
-    """Add an audit event to the current transaction."""
+    """Add an audit event to the current transaction; one made with an API token names the token."""
+    token = g.get("api_token") if has_request_context() else None
+    if token is not None:
+        detail["api_token"] = token.id
     entry = AuditEvent(
         action=action,
         actor_id=actor_id,
