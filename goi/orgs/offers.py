@@ -11,6 +11,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from goi.accounts.models import User
 from goi.core import audit, clock
@@ -255,10 +256,15 @@ def marketplace(filters: dict, page: int) -> Page:
 
 
 def _load_organizations(offers: list[Offer]) -> None:
-    # Loaded into the session's identity map, where each offer's many-to-one organization is then found.
+    # Set on each offer: the session's identity map holds its objects weakly, so organizations only loaded into it
+    # would be collected at once and each offer would read its own again.
     ids = sorted({offer.organization_id for offer in offers})
     if ids:
-        db.session.scalars(select(Organization).where(Organization.id.in_(ids))).all()
+        organizations = {
+            item.id: item for item in db.session.scalars(select(Organization).where(Organization.id.in_(ids)))
+        }
+        for offer in offers:
+            set_committed_value(offer, "organization", organizations[offer.organization_id])
 
 
 def organization_offers(user, organization: Organization) -> list[Offer]:
