@@ -36,31 +36,44 @@ from goi.site.locale import current_locale
 # --- schemas ----------------------------------------------------------------------------------------------------------
 
 
-class ChallengeListArgsSchema(PageArgsSchema):
-    """The filters of the site's challenge list (/challenges), validated."""
-
-    q = hinted(
-        fields.String(validate=validate.Length(max=200), metadata={"description": "Keywords (Indonesian or English)."}),
+def keywords_argument(description: str) -> fields.String:
+    """A query's words, at most 200 characters (the site's lists take no more)."""
+    return hinted(
+        fields.String(validate=validate.Length(max=200), metadata={"description": description}),
         _l("At most 200 characters."),
     )
-    status = hinted(
-        fields.String(validate=validate.OneOf(list(BROWSE_STATUSES)), metadata={"description": "The state."}),
-        _l("One of the states the challenge list offers."),
-    )
-    sector = hinted(
+
+
+def sector_argument() -> fields.String:
+    return hinted(
         fields.String(
             validate=validate.OneOf([sector.code for sector in taxonomy.sectors()]),
             metadata={"description": "A sector code (see /data/challenges.schema for the list)."},
         ),
         _l("A sector code."),
     )
-    province = hinted(
+
+
+def province_argument() -> fields.String:
+    return hinted(
         fields.String(
             validate=validate.OneOf([province.code for province in regions.provinces()]),
             metadata={"description": "A province's two-digit Kemendagri code.", "example": "16"},
         ),
         _l("A province's two-digit Kemendagri code."),
     )
+
+
+class ChallengeListArgsSchema(PageArgsSchema):
+    """The filters of the site's challenge list (/challenges), validated."""
+
+    q = keywords_argument("Keywords (Indonesian or English).")
+    status = hinted(
+        fields.String(validate=validate.OneOf(list(BROWSE_STATUSES)), metadata={"description": "The state."}),
+        _l("One of the states the challenge list offers."),
+    )
+    sector = sector_argument()
+    province = province_argument()
     metro = hinted(
         fields.String(
             validate=validate.OneOf([metro.code for metro in regions.metros()]),

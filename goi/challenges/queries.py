@@ -174,12 +174,14 @@ def managed_ids(organization_ids: frozenset[int], status: ChallengeStatus | None
     return keys if status is None else keys.where(rows.c.status == status)
 
 
-def organization_challenges_page(organization: Organization, include_drafts: bool, per_page: int) -> Page:
-    """A page (?page=) of the challenges an organization owns or co-owns, newest first; drafts only when asked.
-    Counted and paged from the index of (owner, status, created_at), as my challenges is."""
+def organization_challenges_page(
+    organization: Organization, include_drafts: bool, per_page: int, page: int | None = None
+) -> Page:
+    """A page (page, else ?page=) of the challenges an organization owns or co-owns, newest first; drafts only when
+    asked. Counted and paged from the index of (owner, status, created_at), as my challenges is."""
     keys, count = _organization_lists(organization.id, include_drafts)
     total = db.session.scalar(count) or 0
-    return paginate(_WITH_OWNER, per_page=per_page, key=Challenge.id, total=total, ordered_keys=keys)
+    return paginate(_WITH_OWNER, per_page=per_page, page=page, key=Challenge.id, total=total, ordered_keys=keys)
 
 
 @lru_cache(maxsize=1024)

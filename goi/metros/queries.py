@@ -13,11 +13,12 @@ from functools import cache
 from sqlalchemy import Select, and_, case, func, not_, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
+from goi.challenges.display import sector_label
 from goi.challenges.models import Challenge, ChallengeCoOwner, ChallengeStatus
 from goi.challenges.queries import is_open, metro_condition
 from goi.core.pagination import Page, paginate
 from goi.data import regions
-from goi.data.regions import Metro
+from goi.data.regions import Metro, Regency
 from goi.extensions import db
 from goi.orgs.models import Organization, OrgKind
 
@@ -102,6 +103,39 @@ def member_governments(metro: Metro, limit: int = GOVERNMENTS_SHOWN) -> tuple[li
     return [organization for organization, _total in rows], {org.regency_code: total for org, total in rows}
 
 
+@dataclass(slots=True)
+class Member:
+    """A member regency or city with its governments on the platform and its public and open challenges."""
+
+    regency: Regency
+    is_core: bool
+    governments: list[Organization]
+    government_count: int = 0
+    challenges: int = 0
+    open: int = 0
+
+
+def area_members(metro: Metro, now: datetime) -> list[Member]:
+    """The members in the reference data's order, the core city first, with their first governments and their
+    challenges: two statements."""
+    codes = sorted(metro.member_codes, key=lambda code: code != metro.core_code)
+    members = [Member(regions.regency(code), code == metro.core_code, []) for code in codes]
+    by_code = {member.regency.code: member for member in members}
+    governments, government_counts = member_governments(metro)
+    for organization in governments:
+        by_code[organization.regency_code].governments.append(organization)
+    for regency_code, number in government_counts.items():
+        by_code[regency_code].government_count = number
+    for regency_code, (number, open_number) in counts_by_member(metro, now).items():
+        by_code[regency_code].challenges, by_code[regency_code].open = number, open_number
+    return members
+
+
+def province_codes(metro: Metro) -> list[str]:
+    """The provinces of the members, in the members' order."""
+    return list(dict.fromkeys(code.split(".", 1)[0] for code in metro.member_codes))
+
+
 def _jointly_owned_ids(metro: Metro) -> Select:
     """Ids of the challenges two or more of the members' governments own or co-own."""
     governments = select(Organization.id).where(
@@ -157,6 +191,11 @@ def figures_by_sector(metro: Metro, now: datetime) -> list[SectorFigures]:
         SectorFigures(sector, number, int(open_number or 0), int(budget or 0), int(joint or 0))
         for sector, number, open_number, budget, joint in rows
     ]
+
+
+def sector_figures(metro: Metro, now: datetime) -> list[SectorFigures]:
+    """The figures by sector, the busiest first; sectors as busy by their names in the reader's language."""
+    return sorted(figures_by_sector(metro, now), key=lambda f: (-f.challenges, sector_label(f.sector)))
 
 
 def counts_by_member(metro: Metro, now: datetime) -> dict[str, tuple[int, int]]:

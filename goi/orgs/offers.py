@@ -248,9 +248,9 @@ def marketplace_query(filters: dict) -> Select:
     return query.order_by(Offer.created_at.desc(), Offer.id.desc())
 
 
-def marketplace(filters: dict, page: int) -> Page:
+def marketplace(filters: dict, page: int, per_page: int = PER_PAGE) -> Page:
     """A page of the marketplace with its organizations, in three statements."""
-    found = paginate(marketplace_query(filters), per_page=PER_PAGE, page=page)
+    found = paginate(marketplace_query(filters), per_page=per_page, page=page)
     _load_organizations(found.items)
     return found
 

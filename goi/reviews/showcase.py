@@ -31,6 +31,9 @@ class Solution:
     challenge_slug: str
     challenge_title: str
     place: str
+    province_code: str | None
+    regency_code: str | None
+    metro_code: str | None
     published_at: datetime
 
 
@@ -56,11 +59,11 @@ def _query(words: str) -> Select:
     return query
 
 
-def solutions(words: str = "", page: int = 1) -> Page:
+def solutions(words: str = "", page: int = 1, per_page: int = PER_PAGE) -> Page:
     """A page of winning proposals, the most recently published first, in a constant number of statements."""
     words = (words or "").strip()[:MAX_QUERY]
     ids = _query(words).order_by(ChallengeResult.published_at.desc(), ResultEntry.id.desc())
-    found = paginate(ids, per_page=PER_PAGE, page=page)
+    found = paginate(ids, per_page=per_page, page=page)
     return Page(page=found.page, per_page=found.per_page, total=found.total, _items=_solutions(found.items))
 
 
@@ -100,6 +103,9 @@ def _solutions(entry_ids: list[int]) -> list[Solution]:
             challenge_slug=challenge.slug,
             challenge_title=challenge.title,
             place=region_name(challenge.province_code, challenge.regency_code, challenge.metro_code),
+            province_code=challenge.province_code,
+            regency_code=challenge.regency_code,
+            metro_code=challenge.metro_code,
             published_at=published_at,
         )
     return [by_id[entry_id] for entry_id in entry_ids if entry_id in by_id]
