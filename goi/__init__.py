@@ -7,12 +7,24 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from config import Config, config_for
 from goi.core.logs import configure_logging
 from goi.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+MAX_RECORD_NUMBER = 2**31 - 1  # an INTEGER key on PostgreSQL
+
+
+class RecordNumberConverter(IntegerConverter):
+    """Flask's <int:…>, bounded to what a key column holds: a larger number is a 404, never a database error."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_RECORD_NUMBER)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
@@ -24,6 +36,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.url_map.converters["int"] = RecordNumberConverter
     app.config.from_object(settings)
     app.config.update(overrides)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):

@@ -422,3 +422,10 @@ def test_successful_logins_do_not_use_up_the_limit(tmp_path):
         for _ in range(5):
             client = fresh_client(app)
             assert _login_attempt(client, "often@example.id", "10.0.0.1", PASSWORD).status_code == 302
+
+
+def test_a_record_number_too_large_for_a_key_is_a_404_not_a_database_error(client):
+    for path in ("/offers/215161776775642480640", "/api/v1/offers/2147483648", "/users/99999999999999999999"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+    assert client.get("/api/v1/offers/2147483648").get_json()["error"]["code"] == 404

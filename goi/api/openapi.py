@@ -7,6 +7,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask, current_app
 from marshmallow import fields
 
+from goi import MAX_RECORD_NUMBER
 from goi.api.operations import OPERATIONS, Operation
 from goi.api.schemas import ErrorSchema
 
@@ -24,7 +25,8 @@ _ERROR_TEXT = {
     422: "A field of the body is not valid; `error.fields` names each.",
     429: "Too many requests with this token: wait and try again.",
 }
-_KNOWN_CONVERTERS = {"int": {"type": "integer", "minimum": 0}}  # Flask's int converter takes no sign
+# A record's number in a path, as the app's int converter takes it (no sign, at most MAX_RECORD_NUMBER).
+_KNOWN_CONVERTERS = {"int": {"type": "integer", "minimum": 0, "maximum": MAX_RECORD_NUMBER}}
 
 
 def _content_media_type(converter, field: fields.Field, **kwargs) -> dict:

@@ -72,7 +72,7 @@ class MetroRefSchema(ResponseSchema):
 
 
 class OrganizationRefSchema(ResponseSchema):
-    ref = code("The organization's stable reference.", "pemkot-palembang")
+    ref = code("The organization's stable reference, if it has one.", "pemkot-palembang", allow_none=True)
     slug = code("The organization's page is /orgs/<slug>.", "pemkot-palembang")
     name = text("The organization's name.")
 
