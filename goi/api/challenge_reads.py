@@ -31,6 +31,7 @@ from goi.challenges.browse_form import BROWSE_SORTS, BROWSE_STATUSES
 from goi.challenges.models import Challenge, ChallengeStatus, SolverKind
 from goi.data import regions, taxonomy
 from goi.extensions import db
+from goi.reviews import services as result_services
 from goi.site.locale import current_locale
 
 # --- schemas ----------------------------------------------------------------------------------------------------------
@@ -187,6 +188,21 @@ class PublicQuestionSchema(ResponseSchema):
     answered_at = fields.DateTime()
 
 
+class ResultEntrySchema(ResponseSchema):
+    position = fields.Integer(metadata={"description": "Place in the published list, 1 first."})
+    award = code("winner, runner_up, honourable_mention or shortlisted.", "winner")
+    title = text("The proposal's title.")
+    team = text("The team as the results name it: its organization, else its lead.")
+    summary = text("The proposal's public summary.")
+    citation = text("The jury's citation (may be empty).")
+
+
+class ChallengeResultsSchema(ResponseSchema):
+    published_at = fields.DateTime()
+    summary = fields.Nested(FormattedSchema)
+    entries = fields.List(fields.Nested(ResultEntrySchema))
+
+
 class ChallengeSchema(ChallengeSummarySchema):
     problem = fields.Nested(FormattedSchema)
     context = fields.Nested(FormattedSchema)
@@ -198,6 +214,11 @@ class ChallengeSchema(ChallengeSummarySchema):
     timeline = fields.Nested(TimelineSchema)
     addenda = fields.List(fields.Nested(AddendumSchema))
     questions = fields.List(fields.Nested(PublicQuestionSchema))
+    results = fields.Nested(
+        ChallengeResultsSchema,
+        allow_none=True,
+        metadata={"description": "The published results (null before): only the public part of the proposals named."},
+    )
 
 
 ChallengePageSchema = page_schema(ChallengeSummarySchema, "ChallengePage")
@@ -305,6 +326,29 @@ def challenge_detail(challenge: Challenge) -> dict:
                 "answered_at": question.answered_at,
             }
             for question in queries.public_questions(challenge)
+        ],
+        "results": results_of(challenge),
+    }
+
+
+def results_of(challenge: Challenge) -> dict | None:
+    """The challenge's published results as everyone sees them (reviews.services.public_entries), or None."""
+    result = result_services.result_of(challenge)
+    if result is None:
+        return None
+    return {
+        "published_at": result.published_at,
+        "summary": _formatted(result.summary_source, result.summary_html),
+        "entries": [
+            {
+                "position": entry.position,
+                "award": entry.award.value,
+                "title": entry.title,
+                "team": entry.team,
+                "summary": entry.summary,
+                "citation": entry.citation,
+            }
+            for entry in result_services.public_entries(result)
         ],
     }
 

@@ -3,11 +3,14 @@ regions as Kemendagri codes, and strings that say whether they are text or HTML.
 
 import pytest
 
-from goi.challenges.models import Addendum, ChallengeStatus, Question
+from goi.challenges.models import Addendum, ChallengeOutcome, ChallengeStatus, Question
 from goi.core import clock
 from goi.extensions import db as _db
+from goi.proposals.models import ProposalStatus
+from goi.reviews.models import AwardLabel, ChallengeResult, ResultEntry
 from tests.challenges import make_challenge
 from tests.conftest import count_statements
+from tests.opendata.conftest import _proposal
 
 
 @pytest.fixture
@@ -134,3 +137,27 @@ def test_the_document_marks_text_and_html_and_the_reference_page_shows_it(client
     page = client.get("/api/v1/docs").get_data(as_text=True)
     assert "GET /api/v1/challenges/{slug}" in page
     assert "string (text/html)" in page
+
+
+def test_a_decided_challenge_shows_its_published_results_public_part_only(client, world, listed):
+    decided = make_challenge(
+        world["gov_verified"], ChallengeStatus.DECIDED, title="Sampah Palembang", outcome=ChallengeOutcome.AWARDED
+    )
+    lead, quitter = world["users"]["user"], world["users"]["org_member"]
+    winner = _proposal(decided, lead, "Pemilah Sampah Pintar", ProposalStatus.SUBMITTED, organization=world["industry"])
+    withdrawn = _proposal(decided, quitter, "Usulan Ditarik", ProposalStatus.WITHDRAWN)
+    result = ChallengeResult(
+        challenge_id=decided.id, summary_source="Satu *pemenang*.", summary_html="<p>Satu <em>pemenang</em>.</p>"
+    )
+    result.entries = [
+        ResultEntry(proposal_id=winner.id, award=AwardLabel.WINNER, position=1, citation="Murah dan siap."),
+        ResultEntry(proposal_id=withdrawn.id, award=AwardLabel.SHORTLISTED, position=2, citation=""),
+    ]
+    _db.session.add(result)
+    _db.session.commit()
+    body = client.get(f"/api/v1/challenges/{decided.slug}").get_json()
+    assert body["results"]["summary"] == {"source": "Satu *pemenang*.", "html": "<p>Satu <em>pemenang</em>.</p>"}
+    assert [(e["award"], e["title"], e["team"]) for e in body["results"]["entries"]] == [
+        ("winner", "Pemilah Sampah Pintar", "PT Industri")
+    ]
+    assert client.get(f"/api/v1/challenges/{listed['open'].slug}").get_json()["results"] is None
