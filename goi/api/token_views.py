@@ -38,23 +38,26 @@ class TokenForm(Form):
         self.days.choices = [(str(days), _("%(days)d days", days=days)) for days in tokens.LIFETIMES_DAYS]
 
 
-def _page(organization: Organization, form: TokenForm, secret: str | None = None, made: ApiToken | None = None):
+def secret_page(template: str, form, **context):
+    """A page that may hold a secret shown once (a token's, a webhook's): 422 with the form's errors, and kept by
+    no cache."""
     response = make_response(
-        render_template(
-            "orgs/api_tokens.html",
-            organization=organization,
-            form=form,
-            api_tokens=tokens.tokens_of(organization),
-            now=clock.now(),
-            secret=secret,
-            made=made,
-            action_form=ActionForm(),
-        ),
-        422 if form.errors else 200,
+        render_template(template, form=form, action_form=ActionForm(), **context), 422 if form.errors else 200
     )
-    # The page may hold a token's secret, once: no cache keeps it.
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _page(organization: Organization, form: TokenForm, secret: str | None = None, made: ApiToken | None = None):
+    return secret_page(
+        "orgs/api_tokens.html",
+        form,
+        organization=organization,
+        api_tokens=tokens.tokens_of(organization),
+        now=clock.now(),
+        secret=secret,
+        made=made,
+    )
 
 
 @route(bp, "/orgs/<slug>/api-tokens", ORG_MANAGER, methods=["GET", "POST"])

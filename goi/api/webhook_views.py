@@ -1,7 +1,7 @@
 """An organization's webhooks, for its owners and admins: add one (its secret shown once), list, see its
 deliveries, disable."""
 
-from flask import abort, make_response, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,8 +10,9 @@ from wtforms.validators import DataRequired
 
 from goi.api import webhooks
 from goi.api.models import Webhook, WebhookEvent, WebhookScope
+from goi.api.token_views import secret_page
 from goi.core.errors import DomainError
-from goi.core.forms import ActionForm, Form, MultiCheckboxField, run_button_action, show_domain_error
+from goi.core.forms import Form, MultiCheckboxField, run_button_action, show_domain_error
 from goi.core.pagination import paginate
 from goi.core.policy import route
 from goi.extensions import db
@@ -58,22 +59,15 @@ def _webhook_or_404(organization: Organization, webhook_id: int) -> Webhook:
 
 
 def _page(organization: Organization, form: WebhookForm, secret: str | None = None, made: Webhook | None = None):
-    response = make_response(
-        render_template(
-            "orgs/webhooks.html",
-            organization=organization,
-            form=form,
-            hooks=webhooks.webhooks_of(organization),
-            scope_labels=SCOPE_LABELS,
-            secret=secret,
-            made=made,
-            action_form=ActionForm(),
-        ),
-        422 if form.errors else 200,
+    return secret_page(
+        "orgs/webhooks.html",
+        form,
+        organization=organization,
+        hooks=webhooks.webhooks_of(organization),
+        scope_labels=SCOPE_LABELS,
+        secret=secret,
+        made=made,
     )
-    # The page may hold a hook's secret, once: no cache keeps it.
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @route(bp, "/orgs/<slug>/webhooks", ORG_MANAGER, methods=["GET", "POST"])
