@@ -63,7 +63,8 @@ class HitSchema(ResponseSchema):
 
 
 class FacetValueSchema(ResponseSchema):
-    value = code("A value of the facet.", "water")
+    value = code("A value of the facet: a type, a sector code, a province's Kemendagri code, a state, a kind.", "16")
+    label = text("The value's name in the caller's language (a province's name beside its code).")
     count = fields.Integer()
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from goi.api import tokens
 from goi.api.models import Scope
-from goi.api.operations import ApiError, error_response, operation, paged, register_answers
+from goi.api.operations import Answer, ApiError, error_response, operation, paged, register_answers
 from goi.api.search_schemas import (
     LimitArgsSchema,
     PartnerArgsSchema,
@@ -29,6 +29,7 @@ from goi.proposals.models import Proposal, TeamMember, TeamMemberStatus
 from goi.reviews.outcomes import outcomes_of
 from goi.search import service
 from goi.search.forms import check_search_args
+from goi.search.views import facet_value_label
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 register_answers(bp)
@@ -45,7 +46,7 @@ def search(args: dict):
     results = service.search(
         current_user, values["text"], values["types"], values["filters"], values["sort"], values["page"]
     )
-    return {
+    body = {
         "total": results.total,
         "page": results.page,
         "pages": results.pages,
@@ -63,10 +64,12 @@ def search(args: dict):
             for hit in results.hits
         ],
         "facets": {
-            name: [{"value": value, "count": count} for value, count in values]
+            name: [{"value": value, "label": facet_value_label(name, value), "count": count} for value, count in values]
             for name, values in results.facets.items()
         },
     }
+    # The site's pages: past the last one is an empty page there, and so here (no 404).
+    return Answer(body, page=results.page, pages=results.pages)
 
 
 def _public_organization(ref: str) -> Organization:

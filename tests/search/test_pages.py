@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 import pytest
 
 from goi.challenges.models import ChallengeStatus
+from goi.data import regions
 from goi.extensions import db
 from tests.conftest import count_statements, log_in
 from tests.search.conftest import make_challenge
@@ -79,6 +80,10 @@ def test_api_answers_json_with_refs_scores_and_facets(client, people):
     assert first["url"].endswith(f"/challenges/{flood.slug}") and first["score"] > 0
     assert {"type", "sector", "province", "status", "org_kind"} <= set(data["facets"])
     assert data["total"] == len(ids)
+    # A province comes as its Kemendagri code beside its name; the page's Link header names the first and last.
+    province = data["facets"]["province"][0]
+    assert province["value"] == flood.province_code and province["label"] == regions.province(province["value"]).name
+    assert 'rel="first"' in response.headers["Link"] and 'rel="last"' in response.headers["Link"]
 
 
 def test_api_shows_a_draft_to_its_manager_only(client, people):
