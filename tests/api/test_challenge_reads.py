@@ -161,3 +161,28 @@ def test_a_decided_challenge_shows_its_published_results_public_part_only(client
         ("winner", "Pemilah Sampah Pintar", "PT Industri")
     ]
     assert client.get(f"/api/v1/challenges/{listed['open'].slug}").get_json()["results"] is None
+
+
+def _unmarked_strings(schema: dict, path: str) -> list[str]:
+    """The string properties below schema that do not say whether they hold plain text, HTML or Markdown."""
+    kinds = schema.get("type") or []
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    found = []
+    if "string" in kinds and "contentMediaType" not in schema and schema.get("format") not in ("date-time", "date"):
+        found.append(path)
+    for name, part in schema.get("properties", {}).items():
+        found += _unmarked_strings(part, f"{path}.{name}")
+    if isinstance(schema.get("items"), dict):
+        found += _unmarked_strings(schema["items"], f"{path}[]")
+    if isinstance(schema.get("additionalProperties"), dict):
+        found += _unmarked_strings(schema["additionalProperties"], f"{path}{{}}")
+    for part in schema.get("anyOf", []):
+        found += _unmarked_strings(part, path)
+    return found
+
+
+def test_every_string_of_every_schema_says_what_it_holds(client):
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert len(schemas) > 20
+    unmarked = [path for name, schema in schemas.items() for path in _unmarked_strings(schema, name)]
+    assert unmarked == []
