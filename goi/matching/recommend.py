@@ -131,24 +131,36 @@ def _challenge_metros(facts: dict) -> frozenset[str]:
     return frozenset(metros)
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """The place where a solver's regions meet a challenge's: its code (Kemendagri, or a metropolitan area's) and
+    its name."""
+
+    code: str
+    name: str
+
+    def reason(self) -> "Reason":
+        return Reason("region", _("Region: %(place)s", place=self.name), [self.code])
+
+
 def region_fit(
     challenge: dict, served: frozenset[str], provinces: frozenset[str], regencies: frozenset[str]
-) -> tuple[float, str | None]:
+) -> tuple[float, Place | None]:
     """How well a solver's regions (served, and where it is based) fit a challenge's, with the place that fits."""
     regency, province = challenge.get("regency"), challenge.get("province")
     if regency and (regency in served or regency in regencies):
-        return 1.0, regions.place_name(province, regency)
+        return 1.0, Place(regency, regions.place_name(province, regency))
     if province and province in served:
-        return 1.0, regions.place_name(province)
+        return 1.0, Place(province, regions.place_name(province))
     metros = _challenge_metros(challenge)
     if metros:
         for code in sorted(served | regencies):
             shared = _metros_of_regency().get(code, frozenset()) & metros
             if shared:
                 metro = regions.metro(sorted(shared)[0])
-                return 0.7, metro.name if metro else None
+                return 0.7, Place(metro.code, metro.name) if metro else None
     if province and (province in provinces or any(code.split(".")[0] == province for code in served if "." in code)):
-        return 0.5, regions.place_name(province)
+        return 0.5, Place(province, regions.place_name(province))
     return 0.0, None
 
 
@@ -370,7 +382,7 @@ def challenges_for(
 
 
 def _challenge_suggestion(
-    entry: Entry, score: float, text_score: float, place: str | None, solver: Solver, idf: dict[str, float]
+    entry: Entry, score: float, text_score: float, place: Place | None, solver: Solver, idf: dict[str, float]
 ) -> Suggestion:
     facts = entry.facts
     reasons = []
@@ -382,7 +394,7 @@ def _challenge_suggestion(
         label = _sector_label(facts["sector"])
         reasons.append(Reason("sector", _("Sector: %(sector)s", sector=label), [facts["sector"]]))
     if place:
-        reasons.append(Reason("region", _("Region: %(place)s", place=place), [place]))
+        reasons.append(place.reason())
     kinds = sorted(solver.kinds & facts["allowed"])
     if kinds:
         labels = ", ".join(_kind_label(kind) for kind in kinds)
@@ -486,7 +498,7 @@ def solvers_for_challenge(
             label = _sector_label(facts["sector"])
             reasons.append(Reason("sector", _("Sector: %(sector)s", sector=label), [facts["sector"]]))
         if place:
-            reasons.append(Reason("region", _("Region: %(place)s", place=place), [place]))
+            reasons.append(place.reason())
         reasons.append(
             Reason("kind", _("May apply as %(kind)s", kind=_kind_label(entry.facts["kind"])), [entry.facts["kind"]])
         )
@@ -616,7 +628,7 @@ def partners_for(
                 frozenset([entry.facts["regency"]] if entry.facts.get("regency") else []),
             )
             if place:
-                reasons.append(Reason("region", _("Region: %(place)s", place=place), [place]))
+                reasons.append(place.reason())
         results.append(
             Suggestion(
                 target=f"organization:{entry.id}",

@@ -8,6 +8,7 @@ from config import TestConfig
 from goi import create_app
 from goi.challenges.models import ChallengeStatus
 from goi.core import clock
+from goi.data import regions
 from goi.extensions import db
 from goi.matching import recommend
 from goi.matching.corpus import fresh
@@ -75,6 +76,10 @@ def test_challenges_for_an_organization_are_open_eligible_and_ranked_by_fit_acro
     assert waste.id not in ids  # nothing shared: no text, no sector, no region
     kinds = {reason.kind for reason in found[0].reasons}
     assert {"terms", "sector", "region", "kind"} <= kinds
+    # The place is named in the text and given by its Kemendagri code (an API's caller reads codes).
+    region = next(reason for reason in found[0].reasons if reason.kind == "region")
+    place = regions.province(region.values[0]) or regions.regency(region.values[0])
+    assert place is not None and place.name in region.text
     terms = next(reason for reason in found[0].reasons if reason.kind == "terms").values
     # The English profile meets the Indonesian challenge through the thesaurus: the concept is named.
     assert any("banjir" in term or "flood" in term for term in terms), terms
