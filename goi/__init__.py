@@ -19,8 +19,27 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_RECORD_NUMBER = 2**31 - 1  # an INTEGER key on PostgreSQL
 
 
+def digits_at_most(number: int) -> str:
+    """A regular expression of the decimal numbers from 0 to number (leading zeros allowed)."""
+    digits = str(number)
+    options = [rf"\d{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for index, digit in enumerate(digits):
+        if digit != "0":
+            rest = len(digits) - index - 1
+            options.append(f"{digits[:index]}[0-{int(digit) - 1}]" + (rf"\d{{{rest}}}" if rest else ""))
+    options.append(digits)
+    return "0*(?:" + "|".join(options) + ")"
+
+
 class RecordNumberConverter(IntegerConverter):
-    """Flask's <int:…>, bounded to what a key column holds: a larger number is a 404, never a database error."""
+    """Flask's <int:…>, bounded to what a key column holds: a larger number is a 404, never a database error.
+
+    The bound is in the regular expression, not only in the conversion: a number the conversion refused after the
+    path matched would answer 405 to a method that another rule of the same path takes (werkzeug counts that rule's
+    methods before it converts), where no such record is a 404 whatever the method.
+    """
+
+    regex = digits_at_most(MAX_RECORD_NUMBER)
 
     def __init__(self, url_map, *args, **kwargs) -> None:
         kwargs.setdefault("max", MAX_RECORD_NUMBER)

@@ -429,3 +429,7 @@ def test_a_record_number_too_large_for_a_key_is_a_404_not_a_database_error(clien
         response = client.get(path)
         assert response.status_code == 404, path
     assert client.get("/api/v1/offers/2147483648").get_json()["error"]["code"] == 404
+    # Whatever the method: another rule of the same path (the proposal's GET beside its PATCH) makes it no 405.
+    assert client.patch("/api/v1/proposals/2147483648", json={}).status_code == 404
+    assert client.post("/proposals/83598192016449355776").status_code == 404
+    assert client.get("/api/v1/offers/2147483647").status_code == 404
