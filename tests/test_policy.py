@@ -481,6 +481,13 @@ CASES = [
     Case("api.publish_challenge", "POST", NEEDS_TOKEN, lambda s: {"slug": s["challenge_slug"]}),
     Case("api.publish_challenge", "POST", NEEDS_TOKEN, lambda s: {"slug": "no-such-slug"}, label="unknown"),
     Case("api.publish_addendum", "POST", NEEDS_TOKEN, lambda s: {"slug": s["challenge_slug"]}),
+    Case("api.start_proposal", "POST", NEEDS_TOKEN, lambda s: {"slug": s["challenge_slug"]}),
+    Case("api.start_proposal", "POST", NEEDS_TOKEN, lambda s: {"slug": "no-such-slug"}, label="unknown"),
+    Case("api.proposal", "GET", NEEDS_TOKEN, lambda s: {"proposal_id": s["proposal_id"]}),
+    Case("api.proposal", "GET", NEEDS_TOKEN, lambda s: {"proposal_id": 999_999}, label="unknown"),
+    Case("api.update_proposal", "PATCH", NEEDS_TOKEN, lambda s: {"proposal_id": s["proposal_id"]}),
+    Case("api.submit_proposal", "POST", NEEDS_TOKEN, lambda s: {"proposal_id": s["proposal_id"]}),
+    Case("api.withdraw_proposal", "POST", NEEDS_TOKEN, lambda s: {"proposal_id": s["proposal_id"]}),
     Case("site.set_language", "POST", EVERYONE, data=lambda s: {"language": "en", "next": "/orgs"}),
     Case("site.person", "GET", EVERYONE, lambda s: {"user_id": s["public_user_id"]}),
     # accounts

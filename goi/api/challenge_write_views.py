@@ -24,12 +24,19 @@ from goi.api.views import _token_limit, bp
 from goi.challenges import addenda, lifecycle, services
 from goi.extensions import csrf, db, limiter
 
-CHALLENGES_WRITE = tokens.token_rule(Scope.CHALLENGES_WRITE)
 
-
-def write_operation(path: str, summary: str, method: str = "POST", errors: tuple[int, ...] = (409,), **options):
-    """An operation of challenges:write, rate-limited per token. No CSRF token: a bearer token, which a browser
-    never sends by itself, authenticates it, not the session."""
+def write_operation(
+    path: str,
+    summary: str,
+    method: str = "POST",
+    errors: tuple[int, ...] = (409,),
+    scope: Scope = Scope.CHALLENGES_WRITE,
+    tag: str = "challenges",
+    **options,
+):
+    """An operation of a write scope (challenges:write unless told), rate-limited per token. No CSRF token: a bearer
+    token, which a browser never sends by itself, authenticates it, not the session."""
+    rule = tokens.token_rule(scope)
 
     def decorator(view: Callable) -> Callable:
         limited = limiter.limit(_token_limit, key_func=tokens.rate_limit_key, scope="api-token")(view)
@@ -37,11 +44,11 @@ def write_operation(path: str, summary: str, method: str = "POST", errors: tuple
         return operation(
             bp,
             path,
-            CHALLENGES_WRITE,
+            rule,
             summary=summary,
-            tag="challenges",
+            tag=tag,
             method=method,
-            scope=Scope.CHALLENGES_WRITE.value,
+            scope=scope.value,
             errors=errors,
             **options,
         )(limited)
@@ -49,7 +56,7 @@ def write_operation(path: str, summary: str, method: str = "POST", errors: tuple
     return decorator
 
 
-def _written(body: dict, status: int = 200) -> Answer:
+def written(body: dict, status: int = 200) -> Answer:
     """The answer, shaped before the commit so that it reads nothing again."""
     db.session.commit()
     return Answer(body, status=status)
@@ -66,7 +73,7 @@ def create_challenge(data: dict):
     values = new_challenge_values(data)
     with service_refusals():
         challenge = services.create_challenge(actor, organization, values)
-    answer = _written(challenge_detail(challenge), 201)
+    answer = written(challenge_detail(challenge), 201)
     answer.headers["Location"] = url_for("api.challenge", slug=challenge.slug, _external=True)
     return answer
 
@@ -84,7 +91,7 @@ def update_challenge(slug: str, data: dict):
     challenge, actor = owned_challenge(slug)
     with service_refusals():
         services.update_draft(actor, challenge, changed_draft_values(challenge, data))
-    return _written(challenge_detail(challenge))
+    return written(challenge_detail(challenge))
 
 
 @write_operation("/challenges/<slug>/publish", "Publish a draft challenge", errors=(409, 422), response=ChallengeSchema)
@@ -94,7 +101,7 @@ def publish_challenge(slug: str):
     challenge, actor = owned_challenge(slug)
     with service_refusals():
         lifecycle.publish(actor, challenge)
-    return _written(challenge_detail(challenge))
+    return written(challenge_detail(challenge))
 
 
 @write_operation(
@@ -108,4 +115,4 @@ def publish_addendum(slug: str, data: dict):
     summary, changes = addendum_changes(data)
     with service_refusals():
         addendum = addenda.publish_addendum(actor, challenge, summary, changes)
-    return _written(addendum_of(addendum), 201)
+    return written(addendum_of(addendum), 201)

@@ -257,4 +257,11 @@ def _outcome_json(outcome) -> dict | None:
 
 
 # The organization's token and webhook pages are routes of the orgs blueprint, kept beside what they manage.
-from goi.api import challenge_write_views, directory_views, public_views, token_views, webhook_views  # noqa: E402, F401
+from goi.api import (  # noqa: E402, F401
+    challenge_write_views,
+    directory_views,
+    proposal_write_views,
+    public_views,
+    token_views,
+    webhook_views,
+)

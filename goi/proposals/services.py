@@ -89,6 +89,19 @@ def section_for(proposal: Proposal, criterion_id: int) -> ProposalSection | None
     return next((section for section in proposal.sections if section.criterion_id == criterion_id), None)
 
 
+def content_values(proposal: Proposal) -> dict:
+    """The proposal's own fields (its sections aside) as update_proposal takes them."""
+    return {
+        "title": proposal.title,
+        "summary": proposal.summary,
+        "approach": proposal.approach_source,
+        "workplan": proposal.workplan_source,
+        "budget_estimate": proposal.budget_estimate,
+        "trl": proposal.trl,
+        "team_roles": proposal.team_roles,
+    }
+
+
 # --- rules ------------------------------------------------------------------------------------------------------------
 
 

@@ -20,7 +20,14 @@ from goi.core.transactions import lock_row
 from goi.extensions import db
 from goi.proposals import signals
 from goi.proposals.models import Proposal, ProposalStatus, ProposalVersion, TeamMemberStatus
-from goi.proposals.services import check_eligibility, check_transition, partners, require_lead, section_for
+from goi.proposals.services import (
+    check_eligibility,
+    check_transition,
+    content_values,
+    partners,
+    require_lead,
+    section_for,
+)
 
 
 class TeamAlreadyHasProposal(DomainError):
@@ -36,13 +43,7 @@ def canonical_content(proposal: Proposal) -> dict:
         "challenge_id": proposal.challenge_id,
         "team_key": proposal.team_key,
         "organization_id": proposal.organization_id,
-        "title": proposal.title,
-        "summary": proposal.summary,
-        "approach": proposal.approach_source,
-        "workplan": proposal.workplan_source,
-        "budget_estimate": proposal.budget_estimate,
-        "trl": proposal.trl,
-        "team_roles": proposal.team_roles,
+        **content_values(proposal),
         "sections": [
             [section.criterion_id, section.body_source]
             for section in sorted(proposal.sections, key=lambda section: section.criterion_id)
