@@ -39,6 +39,13 @@ ANONYMOUS_PAGES = (
     "/search?q=banjir",  # no index is built (about 400 documents/s): bench.search measures the engine at 100k
     "/metros",
     "/metros/patungraya-agung",  # every challenge is in Kota Palembang (16.71), a member
+    "/statistics",
+    "/api/v1/challenges",
+    "/api/v1/challenges?status=open&province=16&sort=newest&per_page=100",
+    "/api/v1/challenges/tantangan-1",
+    "/api/v1/organizations?kind=government",
+    "/api/v1/metros/patungraya-agung",
+    "/api/v1/statistics",
 )
 USER_PAGES = (
     "/?as=user",  # the home page of the logged-in bench user (the query string only tells the two clients apart)

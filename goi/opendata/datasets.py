@@ -21,7 +21,6 @@ from sqlalchemy import case, func, select
 
 from goi.accounts.models import User
 from goi.challenges.models import Challenge, ChallengeStatus
-from goi.core import clock
 from goi.core.links import absolute_url
 from goi.data import regions, taxonomy
 from goi.extensions import db
@@ -29,7 +28,8 @@ from goi.orgs import offers
 from goi.orgs.models import Offer, Organization
 from goi.proposals.models import Proposal, ProposalStatus
 from goi.reviews.models import AwardLabel, ChallengeResult, ResultEntry
-from goi.statistics.figures import FIGURE_NAMES, platform_figures
+from goi.statistics.figures import FIGURE_NAMES
+from goi.statistics.views import platform_statistics
 
 # The types a field may have, as the schema tables and the JSON files name them.
 STRING, INTEGER, BOOLEAN, DATE, DATETIME, STRING_LIST = "string", "integer", "boolean", "date", "datetime", "string[]"
@@ -555,7 +555,7 @@ STATISTICS_FIELDS = (
 def statistics_rows() -> list[dict[str, Any]]:
     """The figures of /statistics in long form: one row per figure, row and measure (twelve statements)."""
     with force_locale("id"):
-        figures = platform_figures(clock.now()).figures
+        figures = platform_statistics().figures
         rows = []
         for name in FIGURE_NAMES:
             figure = figures[name]

@@ -25,8 +25,10 @@ from collections.abc import Callable
 from datetime import timedelta
 from itertools import chain
 from pathlib import Path
+from typing import TypeVar
 
 from flask import Flask, Response, current_app, g, request, session
+from flask_babel import get_locale
 from flask_caching import Cache
 from flask_login import current_user
 from markupsafe import Markup
@@ -50,10 +52,11 @@ from goi.extensions import db
 from goi.orgs.models import Membership, Offer, Organization, PastProject
 from goi.proposals.models import Proposal
 from goi.reviews.models import ChallengeResult, ResultEntry
-from goi.site.locale import current_locale, requested_locale
+from goi.site.locale import requested_locale
 from goi.site.models import CONTENT_VERSION_ROW, ContentVersion, raise_content_version
 
 cache = Cache()
+T = TypeVar("T")
 
 CACHED_ENDPOINTS = frozenset(
     {
@@ -319,44 +322,49 @@ def _expiry() -> float | None:
 
 def cached_fragment(name: str, key, template: str, cacheable: bool = True, **context) -> Markup:
     """The template rendered with context: a part of a page that is the same for every viewer, kept per language,
-    name and key (with the content version and expiry of a page), so that it is rendered and its data read once.
-
-    It is rendered now, and not kept, when the cache is off, when the caller says the part is not the same for this
-    viewer (cacheable=False: an owner's controls), and in a request that is not a GET (it may have flushed changes
-    that would be kept under a version their rollback never commits). The content version is read once per request,
-    before any fragment's data, so a fragment is never older than its label.
+    name and key (with the content version and expiry of a page, see cached_value), so that it is rendered and its
+    data read once. It is rendered now, and not kept, when the caller says the part is not the same for this viewer
+    (cacheable=False: an owner's controls).
     """
 
     def render() -> str:
         return current_app.jinja_env.get_template(template).render(**context)
 
-    if not (cacheable and current_app.config["PAGE_CACHE"] and request.method == "GET"):
+    if not cacheable:
         return _rendered(render())
+    return _rendered(cached_value(f"fragment {name}", key, render))
+
+
+def cached_value(name: str, key, compute: Callable[[], T]) -> T:
+    """compute()'s value, the same for every viewer in one language (a fragment's HTML, a page's figures), kept per
+    language, name and key with the content version and expiry of a page, so that it is read once.
+
+    It is computed now, and not kept, when the cache is off and in a request that is not a GET (it may have flushed
+    changes that would be kept under a version their rollback never commits). The content version is read once per
+    request, before any kept value's data, so a value is never older than its label. The value must pickle.
+    """
+    if not (current_app.config["PAGE_CACHE"] and request.method == "GET"):
+        return compute()
     if "fragment_version" not in g:
         # An anonymous request has read it already, before its transaction (serve_cached_page).
         g.fragment_version = g.get("page_cache_version", None)
         if g.fragment_version is None:
             g.fragment_version = current_version()
     version = g.fragment_version
-    full_key = "fragment:" + hashlib.sha256(f"{current_locale()} {name} {key}".encode()).hexdigest()
+    full_key = "fragment:" + hashlib.sha256(f"{get_locale()} {name} {key}".encode()).hexdigest()
     entry = _valid_entry(current_app.extensions[_LOCAL_FRAGMENTS], full_key, version)
-    if entry is None:
-        return _rendered(_store_fragment(full_key, version, render))
-    return _rendered(entry["body"])
+    if entry is not None:
+        return entry["body"]
+    value = compute()
+    expires = _expiry()
+    if expires is not None:
+        _keep(_LOCAL_FRAGMENTS, full_key, {"version": version, "expires": expires, "body": value})
+    return value
 
 
 def _rendered(html: str) -> Markup:
     # The output of an .html template, which Flask renders with autoescaping: user text in it is escaped already.
     return Markup(html)  # noqa: S704
-
-
-def _store_fragment(key: str, version: int, render: Callable[[], str]) -> str:
-    body = render()
-    expires = _expiry()
-    if expires is not None:
-        entry = {"version": version, "expires": expires, "body": body}
-        _keep(_LOCAL_FRAGMENTS, key, entry)
-    return body
 
 
 def _storable(response: Response) -> bool:

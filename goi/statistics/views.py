@@ -16,6 +16,7 @@ from goi.core.policy import PUBLIC, route
 from goi.data import regions
 from goi.data.regions import Metro
 from goi.orgs.models import Organization
+from goi.site.page_cache import cached_value
 from goi.statistics import figures as statistics
 from goi.statistics.figures import Figure, Scope
 from goi.statistics.svg import ColourClass, MapArea, bar_chart, choropleth, colour_classes
@@ -71,8 +72,9 @@ def organization_statistics(organization: Organization) -> statistics.ScopedFigu
 
 @bp.app_template_global()
 def platform_statistics() -> statistics.PlatformFigures:
-    """The figures of /statistics (read inside its kept fragment, so only when the fragment is made)."""
-    return statistics.platform_figures(clock.now())
+    """The figures of /statistics, kept per content version like a page (the page, its CSV files, the API and the
+    open data read them once between two changes)."""
+    return cached_value("statistics", "platform", lambda: statistics.platform_figures(clock.now()))
 
 
 @route(bp, "/statistics", PUBLIC)
@@ -84,7 +86,7 @@ def index():
 def figure_csv(figure: str):
     if figure not in statistics.FIGURE_NAMES:
         abort(404)
-    chosen = statistics.platform_figures(clock.now()).figures[figure]
+    chosen = platform_statistics().figures[figure]
     response = Response(csv_text(chosen), mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="goi-statistics-{figure}.csv"'
     return response

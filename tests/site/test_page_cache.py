@@ -580,3 +580,13 @@ def test_the_statistics_are_read_once_for_logged_in_visitors_and_again_after_a_c
     changed, statements = _statements(app, user, "/statistics")
     assert [s for s in statements if "FROM challenges" in s]
     assert 'data-figure="challenges">2<' in changed.get_data(as_text=True)
+
+
+def test_the_statistics_csv_files_and_api_read_the_kept_figures(app, db, world, challenge):
+    user = _logged_in(app, world["users"]["user"])
+    _statements(app, user, "/statistics")
+    for url in ("/statistics/sectors.csv", "/api/v1/statistics"):
+        response, statements = _statements(app, user, url)
+        assert response.status_code == 200, url
+        assert [s for s in statements if "FROM challenges" in s] == [], url
+    assert user.get("/api/v1/statistics").get_json() == fresh_client(app).get("/api/v1/statistics").get_json()
