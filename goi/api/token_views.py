@@ -21,7 +21,7 @@ from goi.orgs.views import bp
 SCOPE_LABELS = {
     Scope.READ: _l("read: the platform's data and the organization's own proposals"),
     Scope.CHALLENGES_WRITE: _l("challenges:write: create and update the organization's challenges, publish addenda"),
-    Scope.PROPOSALS_WRITE: _l("proposals:write: the organization's proposals"),
+    Scope.PROPOSALS_WRITE: _l("proposals:write: start, edit, submit and withdraw the organization's proposals"),
 }
 
 
