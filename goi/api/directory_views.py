@@ -27,7 +27,6 @@ from goi.core.policy import PUBLIC
     tag="organizations",
     query=OrganizationListArgsSchema,
     response=OrganizationPageSchema,
-    errors=(404,),
 )
 def organizations(args: dict):
     """The organizations on the platform by name, with the filters of the site's list; the `Link` header gives the
@@ -63,7 +62,6 @@ def metro(code: str):
     tag="results",
     query=ResultListArgsSchema,
     response=SolutionPageSchema,
-    errors=(404,),
 )
 def results(args: dict):
     """The winning proposals of the challenges whose results are published, the latest results first: what the
@@ -79,7 +77,6 @@ def results(args: dict):
     tag="offers",
     query=OfferListArgsSchema,
     response=OfferPageSchema,
-    errors=(404,),
 )
 def offers(args: dict):
     """The marketplace's live offers and requests (public, not expired), newest first, with its filters."""

@@ -17,7 +17,6 @@ from goi.core.policy import PUBLIC, route
     tag="challenges",
     query=ChallengeListArgsSchema,
     response=ChallengePageSchema,
-    errors=(404,),
 )
 def challenges(args: dict):
     """Published challenges (never drafts) with the filters of the site's list, open ones first by deadline unless
